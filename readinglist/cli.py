@@ -1,0 +1,102 @@
+"""The curator's command line: ``python -m readinglist --help``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from . import store
+from .schema import DataError
+from .topics import load_topics
+
+Command = Callable[[argparse.Namespace], int]
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Check papers.csv; print every problem; exit 1 if there is any."""
+    problems = store.validate(args.file)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        print(f"{len(problems)} problem(s) found; the file was not changed.", file=sys.stderr)
+        return 1
+    frame = store.load(args.file)
+    print(f"{args.file or store.papers_path()}: {len(frame)} entries, all valid.")
+    return 0
+
+
+def cmd_tags(args: argparse.Namespace) -> int:
+    """Print the number of entries per tag, in topics-file order."""
+    topics = load_topics(store.topics_path())
+    frame = store.load(args.file, topics)
+    counts = frame["tags"].explode().value_counts()
+    width = max(len(t) for t in topics.tags)
+    for tag in topics.tags:
+        print(f"{tag:<{width}}  {int(counts.get(tag, 0)):>5}")
+    untagged = int((frame["tags"].str.len() == 0).sum())
+    print(f"{'(no tag)':<{width}}  {untagged:>5}")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Rebuild papers.csv and introduction.md from the curator's text export."""
+    from .importer import import_export
+
+    topics = load_topics(store.topics_path())
+    target = Path(args.file) if args.file else store.papers_path()
+    if target.exists() and not args.force:
+        print(
+            f"{target} exists and is the source of truth; pass --force to overwrite it from {args.export}.",
+            file=sys.stderr,
+        )
+        return 1
+    intro, records = import_export(args.export, topics.tags)
+    problems = store.check_records(records, topics, f"{args.export} (imported)")
+    if problems:
+        raise DataError(problems)
+    store.atomic_write(target, store.serialize(records))
+    store.atomic_write(target.parent / "introduction.md", (intro + "\n").encode("utf-8"))
+    print(f"Imported {len(records)} entries from {args.export} into {target}.")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m readinglist",
+        description="Curate the reading list: data/papers.csv is the source of truth.",
+    )
+    parser.add_argument("--file", help="papers CSV (default: data/papers.csv, or $READINGLIST_DATA/papers.csv)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(name: str, func: Command, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=func.__doc__)
+        p.set_defaults(func=func)
+        return p
+
+    add("validate", cmd_validate, "check papers.csv; non-zero exit on problems")
+    add("tags", cmd_tags, "entries per tag")
+    p = add("import", cmd_import, "rebuild papers.csv from the text export")
+    p.add_argument("export", nargs="?", default=str(store.data_dir() / "export.txt"))
+    p.add_argument("--force", action="store_true", help="overwrite an existing papers.csv")
+    for register in EXTENSIONS:
+        register(sub)
+    return parser
+
+
+EXTENSIONS: list[Callable[[argparse._SubParsersAction], None]] = []
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except DataError as err:
+        for problem in err.problems:
+            print(problem, file=sys.stderr)
+        print("Nothing was changed.", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("Interrupted; papers.csv is unchanged unless a write had completed.", file=sys.stderr)
+        return 130

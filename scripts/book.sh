@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Create .venv-book if needed, install the runtime requirements, and render the book into _book/.
+# Uses the quarto on PATH; only when there is none, installs the quarto-cli package (whose
+# installer downloads Quarto). Extra arguments go to `quarto render`, e.g. `chapters/rl.qmd`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ -x .venv-book/bin/python ] || python3 -m venv .venv-book
+.venv-book/bin/python -m pip install -q --disable-pip-version-check -r requirements.txt
+.venv-book/bin/python -m pip install -q --disable-pip-version-check --no-deps -e .
+if ! command -v quarto >/dev/null 2>&1; then
+  .venv-book/bin/python -m pip install -q --disable-pip-version-check quarto-cli
+  export PATH="$PWD/.venv-book/bin:$PATH"
+fi
+export QUARTO_PYTHON="$PWD/.venv-book/bin/python"
+quarto render "$@"

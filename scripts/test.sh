@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Create .venv if needed, install the development requirements, then run every check:
+# ruff, the test suite (data, CLI, arXiv client, book pages, charts, browser) and nbval.
+# Extra arguments go to pytest, e.g. `bash scripts/test.sh -k cards`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ -x .venv/bin/python ] || python3 -m venv .venv
+.venv/bin/python -m pip install -q --disable-pip-version-check -r requirements-dev.txt
+.venv/bin/python -m pip install -q --disable-pip-version-check --no-deps -e .
+.venv/bin/ruff check .
+.venv/bin/python -m pytest "$@"
