@@ -80,12 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("import", cmd_import, "rebuild papers.csv from the text export")
     p.add_argument("export", nargs="?", default=str(store.data_dir() / "export.txt"))
     p.add_argument("--force", action="store_true", help="overwrite an existing papers.csv")
-    for register in EXTENSIONS:
-        register(sub)
     return parser
-
-
-EXTENSIONS: list[Callable[[argparse._SubParsersAction], None]] = []
 
 
 def main(argv: Sequence[str] | None = None) -> int:

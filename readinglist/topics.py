@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .schema import SLUG, DataError, Problem
 
+UNTAGGED_PAGE = "appendices/data.html"
 TOPIC_COLUMNS = ("tag", "slug", "description", "chapter", "chapter_title", "part")
 
 
@@ -28,6 +29,10 @@ class Topic:
     chapter: str
     chapter_title: str
     part: str
+
+    @property
+    def chapter_path_html(self) -> str:
+        return f"chapters/{self.chapter}.html"
 
 
 @dataclass(frozen=True)
@@ -87,6 +92,13 @@ class Topics:
         for chapter in self.chapters():
             parts.setdefault(chapter.part, []).append(chapter)
         return parts
+
+    def home(self, tags: list[str]) -> str:
+        """The page holding an entry's main card, relative to the book root: the chapter of its
+        first tag, or the data appendix for an entry with no tag."""
+        for tag in tags:
+            return self.by_tag(tag).chapter_path_html
+        return UNTAGGED_PAGE
 
     def suggest(self, tag: str) -> str | None:
         """The known tag nearest to ``tag`` (case-insensitive), if any is close."""
