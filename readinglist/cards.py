@@ -87,10 +87,8 @@ def meta_line(row: Mapping[str, Any], ctx: CardContext) -> str:
         f"[{escape(format_date(row['date'], row['date_precision']))}]{{.paper-date}}",
         f"[{escape(row['kind'])}]{{.paper-kind}}",
     ]
-    tags = [
-        f"[{escape(tag)}]({ctx.href(ctx.topics.by_tag(tag).chapter_path_html)}){{.paper-tag .tag-{ctx.topics.by_tag(tag).slug}}}"
-        for tag in row["tags"]
-    ]
+    topics = [ctx.topics.by_tag(tag) for tag in row["tags"]]
+    tags = [f"[{escape(t.tag)}]({ctx.href(t.chapter_path_html)}){{.paper-tag .tag-{t.slug}}}" for t in topics]
     parts.append(" ".join(tags) if tags else "[no topic]{.paper-tag}")
     links = [(link_label(u), u) for u in row["links"]]
     if row["arxiv_id"]:
