@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from . import store
+from .curate import register_commands
 from .schema import DataError
 from .topics import load_topics
 
@@ -62,6 +63,20 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_chapters(args: argparse.Namespace) -> int:
+    """Make _quarto.yml's chapter list and the chapter files follow data/topics.csv: rewrite the
+    generated block of _quarto.yml and create missing chapter files (existing ones are never
+    overwritten). With --check, change nothing and exit 1 when something is out of step."""
+    from .book import sync_chapters
+
+    changes = sync_chapters(check=args.check)
+    for change in changes:
+        print(change, file=sys.stderr if args.check else sys.stdout)
+    if not changes:
+        print("The chapter list follows the topics file.")
+    return 1 if changes and args.check else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m readinglist",
@@ -80,6 +95,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("import", cmd_import, "rebuild papers.csv from the text export")
     p.add_argument("export", nargs="?", default=str(store.data_dir() / "export.txt"))
     p.add_argument("--force", action="store_true", help="overwrite an existing papers.csv")
+    register_commands(add)
+    p = add("chapters", cmd_chapters, "make the book's chapter list follow data/topics.csv")
+    p.add_argument("--check", action="store_true", help="only report; exit 1 if out of step")
     return parser
 
 
