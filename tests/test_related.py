@@ -1,0 +1,119 @@
+"""Related entries: tf-idf cosine neighbours, checked against a brute-force ranking and known pairs."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.metrics.pairwise import cosine_similarity
+
+from readinglist import related as related_module
+from readinglist import store
+from readinglist.related import STOP_WORDS, related
+from readinglist.topics import load_topics
+
+from .conftest import DATA
+
+FP4 = ["2505.19115", "2505.14669", "2502.20586"]  # FP4 All the Way, Quartet, Training LLMs with MXFP4
+
+
+@pytest.fixture(scope="module")
+def frame() -> pd.DataFrame:
+    return store.load(DATA / "papers.csv", load_topics(DATA / "topics.csv"))
+
+
+@pytest.fixture(scope="module")
+def result(frame) -> dict[str, list[str]]:
+    return related(frame, k=3)
+
+
+def small_frame(texts: list[str], tags: list[list[str]] | None = None) -> pd.DataFrame:
+    n = len(texts)
+    return pd.DataFrame(
+        {
+            "id": [f"e{i}" for i in range(n)],
+            "title": texts,
+            "abstract": [""] * n,
+            "notes": [""] * n,
+            "tags": tags or [[] for _ in range(n)],
+        }
+    )
+
+
+def test_every_entry_gets_at_most_k_other_existing_entries(frame, result):
+    ids = list(frame["id"])
+    assert list(result) == ids
+    for entry_id, others in result.items():
+        assert len(others) <= 3
+        assert entry_id not in others
+        assert len(set(others)) == len(others)
+        assert set(others) <= set(ids)
+
+
+def test_the_fp4_training_papers_are_related_to_each_other(result):
+    for paper in FP4:
+        assert set(FP4) - {paper} <= set(result[paper]), (paper, result[paper])
+
+
+def test_model_merging_papers_are_related_to_each_other(frame, result):
+    merging = set(frame.loc[frame["tags"].map(lambda t: "Model Merging" in t), "id"])
+    assert len(merging) == 4
+    for paper in merging:
+        assert len(set(result[paper]) & merging) >= 2, (paper, result[paper])
+
+
+def test_same_result_on_every_run(frame, result):
+    assert related(frame, k=3) == result
+    assert related(frame.copy(), k=3) == result
+
+
+def test_matches_a_brute_force_ranking_whatever_the_block_size(frame, monkeypatch):
+    """Dense cosine similarities over the same tf-idf, ranked by (score desc, list order)."""
+    text = [f"{t}\n{t}\n{a}\n{n}" for t, a, n in zip(frame["title"], frame["abstract"], frame["notes"], strict=True)]
+    vectors = TfidfVectorizer(
+        strip_accents="unicode", stop_words=STOP_WORDS, ngram_range=(1, 2), sublinear_tf=True
+    ).fit_transform(text)
+    sims = cosine_similarity(vectors)
+    ids = list(frame["id"])
+    expected = {}
+    for i, entry_id in enumerate(ids):
+        ranked = sorted((j for j in range(len(ids)) if j != i and sims[i, j] > 0), key=lambda j: (-sims[i, j], j))
+        expected[entry_id] = [ids[j] for j in ranked[:5]]
+    monkeypatch.setattr(related_module, "BLOCK_CELLS", 7 * len(ids))  # 7 rows per block
+    got = related(frame, k=5)
+    for entry_id in ids:
+        if got[entry_id] != expected[entry_id]:  # allow only float-rounding swaps of equal scores
+            i = ids.index(entry_id)
+            got_scores = [sims[i, ids.index(j)] for j in got[entry_id]]
+            want_scores = [sims[i, ids.index(j)] for j in expected[entry_id]]
+            np.testing.assert_allclose(got_scores, want_scores, rtol=1e-9)
+
+
+def test_ties_are_broken_by_list_order():
+    texts = ["quantized training with fp4", "unrelated words about cats", *["quantized training with fp4"] * 3]
+    assert related(small_frame(texts), k=2)["e0"] == ["e2", "e3"]
+    reordered = small_frame(texts[::-1])  # e4 is now the first of the duplicates
+    assert related(reordered, k=2)["e4"] == ["e0", "e1"]
+
+
+def test_entries_with_nothing_in_common_are_not_related():
+    out = related(small_frame(["fp4 quantization", "model merging", "fp4 training"]), k=3)
+    assert out == {"e0": ["e2"], "e1": [], "e2": ["e0"]}
+
+
+def test_an_entry_without_text_is_related_by_shared_tags():
+    frame = small_frame(
+        ["", "fp4 quantization", "model merging", "reinforcement learning", "  ", "the of and"],
+        [["RL", "Quantization"], ["Quantization"], ["Model Merging"], ["RL", "Quantization"], [], ["Dataset"]],
+    )
+    out = related(frame, k=3)
+    assert out["e0"] == ["e3", "e1"]  # two shared tags, then one; none with e2
+    assert out["e4"] == []  # no text and no tag
+    assert out["e5"] == []  # stop words only, and nobody shares its tag
+
+
+def test_degenerate_inputs():
+    assert related(small_frame([]), k=3) == {}
+    assert related(small_frame(["a b", "c d"]), k=3) == {"e0": [], "e1": []}  # no usable word at all
+    assert related(small_frame(["fp4 training", "fp4 training"]), k=0) == {"e0": [], "e1": []}
