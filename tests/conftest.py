@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -20,3 +23,19 @@ def data_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         shutil.copy2(DATA / name, target / name)
     monkeypatch.setenv("READINGLIST_DATA", str(target))
     return target
+
+
+@pytest.fixture(scope="session")
+def rendered_book() -> Path:
+    """_book/ rendered by `quarto render` (once per session) where quarto is on PATH; otherwise an
+    existing _book/; otherwise the test is skipped, saying why."""
+    quarto = shutil.which("quarto")
+    if quarto is None:
+        if (ROOT / "_book" / "index.html").exists():
+            return ROOT / "_book"
+        pytest.skip("quarto is not on PATH and there is no _book/ (render the book to run this test)")
+    env = os.environ | {"QUARTO_PYTHON": sys.executable}
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"
+    result = subprocess.run([quarto, "render"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800)
+    assert result.returncode == 0, result.stderr[-4000:]
+    return ROOT / "_book"

@@ -1,0 +1,401 @@
+"""The book's pages: what each page's code cells print, and the chapter list kept in step with the topics.
+
+A chapter file is thin: a hidden setup cell ``page = Book.load().chapter_page("rl")``, then cells with
+``#| output: asis`` that ``print(page.summary())``, ``print(page.charts())``, ``print(page.entries())``.
+Everything they print is Markdown built from documented Quarto/pandoc syntax; charts are raw HTML
+blocks drawn by a vega bundle served from the book (no CDN, no ``text/html`` display output).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import pandas as pd
+
+from . import store
+from .cards import CardContext, card, title_of
+from .schema import COLUMNS
+from .text import blocks, escape
+from .topics import UNTAGGED_PAGE, Chapter, Topics, load_topics
+
+ROOT = store.ROOT
+BUNDLE = "_assets/vega-bundle.js"
+CHAPTERS_BEGIN = "    # BEGIN chapters: generated from data/topics.csv by `python -m readinglist chapters`"
+CHAPTERS_END = "    # END chapters"
+
+
+def cache_dir() -> Path:
+    """Where computed results are kept between renders: ``$READINGLIST_CACHE`` or ``.cache/``."""
+    return Path(os.environ.get("READINGLIST_CACHE", ROOT / ".cache"))
+
+
+def newest_first(frame: pd.DataFrame) -> pd.DataFrame:
+    """Entries by date, newest first; undated last; ties keep the curator's order."""
+    return (
+        frame.assign(_order=range(len(frame)))
+        .sort_values(["date", "_order"], ascending=[False, True], na_position="last", kind="stable")
+        .drop(columns="_order")
+    )
+
+
+def has_tags(frame: pd.DataFrame, tags: tuple[str, ...] | list[str]) -> pd.Series:
+    """Mask of the entries carrying any of ``tags``."""
+    wanted = set(tags)
+    return frame["tags"].map(lambda ts: bool(wanted.intersection(ts)))
+
+
+def raw_html(html: str) -> str:
+    """A pandoc raw HTML block."""
+    return f"```{{=html}}\n{html}\n```"
+
+
+def text_fingerprint(frame: pd.DataFrame) -> str:
+    """A hash of what related-entry scores depend on: ids and their title, abstract and notes."""
+    digest = hashlib.sha256()
+    for row in frame[["id", "title", "abstract", "notes"]].itertuples(index=False):
+        digest.update(json.dumps(list(row), ensure_ascii=False).encode())
+    return digest.hexdigest()[:24]
+
+
+@dataclass
+class Book:
+    """The loaded list and topics, with what every page shares (related entries, homes, titles)."""
+
+    frame: pd.DataFrame
+    topics: Topics
+    cache_dir: Path | None = field(default_factory=lambda: cache_dir())
+
+    @classmethod
+    def load(cls, data_dir: str | Path | None = None) -> Book:
+        """Load ``papers.csv`` and ``topics.csv`` (default: the project's data folder)."""
+        folder = Path(data_dir) if data_dir else store.data_dir()
+        topics = load_topics(folder / "topics.csv")
+        return cls(store.load(folder / "papers.csv", topics), topics)
+
+    @cached_property
+    def related(self) -> dict[str, list[str]]:
+        """The three most similar entries of each entry; cached on disk by the text they depend on."""
+        from .related import related
+
+        key = text_fingerprint(self.frame) + hashlib.sha256(inspect.getsource(related).encode()).hexdigest()[:8]
+        path = self.cache_dir / f"related-{key}.json" if self.cache_dir else None
+        if path and path.exists():
+            return json.loads(path.read_text(encoding="utf-8"))
+        result = related(self.frame, k=3)
+        if path:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            store.atomic_write(path, json.dumps(result).encode("utf-8"))
+        return result
+
+    @cached_property
+    def homes(self) -> dict[str, str]:
+        """Entry id -> the page holding its main card."""
+        return {row.id: self.topics.home(row.tags) for row in self.frame[["id", "tags"]].itertuples()}
+
+    def context(self, page: str) -> CardContext:
+        from . import bibtex
+
+        root = "../" * page.count("/")
+        titles = dict(zip(self.frame["id"], self.frame["title"], strict=True))
+        return CardContext(self.topics, root, page, self.related, titles, self.homes, bibtex)
+
+    def chapter_page(self, slug: str) -> ChapterPage:
+        return ChapterPage(self, self.topics.chapter(slug))
+
+    def preface_page(self) -> PrefacePage:
+        return PrefacePage(self)
+
+    def data_page(self) -> DataPage:
+        return DataPage(self)
+
+
+@dataclass
+class Page:
+    """A page of the book; ``path`` is its output path relative to the book root."""
+
+    book: Book
+    path: str
+    _bundle_loaded: bool = field(default=False, init=False)
+
+    @property
+    def root(self) -> str:
+        return "../" * self.path.count("/")
+
+    def figures(self, figs: list) -> str:
+        """Quarto figures for the charts, loading the vega bundle once per page."""
+        from .charts import figure_markdown
+
+        out = []
+        if not self._bundle_loaded:
+            out.append(raw_html(f'<script src="{self.root}{BUNDLE}"></script>'))
+            self._bundle_loaded = True
+        out += [figure_markdown(fig) for fig in figs]
+        return "\n\n".join(out) + "\n"
+
+    def cards(self, frame: pd.DataFrame) -> str:
+        """The cards of ``frame``'s entries, newest first."""
+        ctx = self.book.context(self.path)
+        rows = newest_first(frame).to_dict("records")
+        return "\n\n".join(card(row, ctx) for row in rows) + "\n"
+
+    def link(self, entry_id: str, text: str) -> str:
+        page = self.book.homes[entry_id]
+        target = "" if page == self.path else self.root + page
+        return f"[{escape(text)}]({target}#{entry_id})"
+
+
+@dataclass
+class ChapterPage(Page):
+    """A topic chapter: a summary, two charts and the cards of its entries."""
+
+    chapter: Chapter | None = None
+
+    def __init__(self, book: Book, chapter: Chapter):
+        super().__init__(book, f"chapters/{chapter.slug}.html")
+        self.chapter = chapter
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        return self.book.frame[has_tags(self.book.frame, self.chapter.tags)]
+
+    def summary(self) -> str:
+        """Counts, the date range, and each topic's description."""
+        frame = self.frame
+        dated = frame["date"].dropna()
+        span = f", from {dated.min():%b %Y} to {dated.max():%b %Y}" if len(dated) else ""
+        noted = int((frame["notes"].str.strip() != "").sum())
+        lines = [
+            f"{len(frame)} entries{escape(span)}; {noted} with the curator's notes (marked in green). "
+            "Newest first; expand *Abstract* to read it."
+        ]
+        lines += [""] + [
+            f"- **{escape(t.tag)}** ({int(has_tags(frame, [t.tag]).sum())}): {escape(t.description)}"
+            for t in self.chapter.topics
+        ]
+        return "\n".join(lines) + "\n"
+
+    def charts(self) -> str:
+        from . import charts
+
+        book, ch = self.book, self.chapter
+        return self.figures(
+            [
+                charts.chapter_timeline(book.frame, book.topics, ch),
+                charts.chapter_cooccurrence(book.frame, book.topics, ch),
+            ]
+        )
+
+    def entries(self) -> str:
+        return self.cards(self.frame)
+
+
+class PrefacePage(Page):
+    """The preface: the curator's introduction, how to read the book, the overview charts."""
+
+    def __init__(self, book: Book):
+        super().__init__(book, "index.html")
+
+    def introduction(self) -> str:
+        text = (store.data_dir() / "introduction.md").read_text(encoding="utf-8")
+        return f"::: {{.curator-introduction}}\n{blocks(text)}\n:::\n"
+
+    def contents(self) -> str:
+        """Parts and chapters with their entry counts and topics."""
+        frame = self.book.frame
+        lines = []
+        for part, chapters in self.book.topics.parts().items():
+            lines += [f"**{escape(part)}**", ""]
+            for ch in chapters:
+                n = int(has_tags(frame, ch.tags).sum())
+                tags = ", ".join(escape(t) for t in ch.tags)
+                lines.append(f"- [{escape(ch.title)}]({self.root}chapters/{ch.slug}.html) ({n}): {tags}")
+            lines.append("")
+        untagged = int((frame["tags"].str.len() == 0).sum())
+        noted = int((frame["notes"].str.strip() != "").sum())
+        lines.append(
+            f"{len(frame)} entries in all, {noted} with the curator's notes. "
+            f"[All entries]({self.root}all-entries.html) lists every one, with search and sorting"
+            + (
+                f"; {untagged} without a topic are in [the data appendix]({self.root}{UNTAGGED_PAGE})."
+                if untagged
+                else "."
+            )
+        )
+        return "\n".join(lines) + "\n"
+
+    def charts(self) -> str:
+        from . import charts
+
+        book = self.book
+        return self.figures(
+            [
+                charts.entries_per_tag(book.frame, book.topics),
+                charts.timeline(book.frame, book.topics),
+                charts.cooccurrence(book.frame, book.topics),
+                charts.notes_share(book.frame, book.topics),
+            ]
+        )
+
+
+SCHEMA_DOC = {
+    "id": "the arXiv id (`2509.17567`), or a readable slug for other entries",
+    "title": "plain text; `$...$` is LaTeX math",
+    "kind": "paper, technical report, blog post, forum post, repository, video, other",
+    "url": "the canonical link; `https://arxiv.org/abs/<id>` for arXiv entries",
+    "links": "extra links (code, blog), separated by spaces",
+    "arxiv_id": "the arXiv id without version, or empty",
+    "date": "`YYYY`, `YYYY-MM` or `YYYY-MM-DD`; empty when unknown",
+    "tags": "tags of the topics file, separated by `;`",
+    "authors": "names separated by `;`, filled by `enrich`",
+    "categories": "arXiv categories separated by spaces, the primary first",
+    "abstract": "paragraphs separated by a blank line; `$...$` is math",
+    "notes": "the curator's notes, paragraphs separated by a blank line",
+    "review": "what the curator should check, or empty",
+}
+
+
+class DataPage(Page):
+    """The data appendix: schema, data quality, and the cards of entries without a topic."""
+
+    def __init__(self, book: Book):
+        super().__init__(book, UNTAGGED_PAGE)
+
+    def schema(self) -> str:
+        rows = [f"| `{col}` | {SCHEMA_DOC[col]} |" for col in COLUMNS]
+        return "\n".join(["| column | content |", "| --- | --- |", *rows]) + "\n"
+
+    def quality(self) -> str:
+        """Entries that need the curator's review, entries with no date and entries with no tag."""
+        frame = self.book.frame
+        sections = [
+            ("Entries to review", frame[frame["review"] != ""], lambda r: r["review"]),
+            ("Entries with no date", frame[frame["date"].isna()], lambda r: r["kind"]),
+            ("Entries with no tag", frame[frame["tags"].str.len() == 0], lambda r: r["kind"]),
+        ]
+        out = []
+        for heading, rows, detail in sections:
+            out += [f"### {heading} ({len(rows)}) {{.unnumbered}}", ""]
+            if rows.empty:
+                out += ["None.", ""]
+            for row in rows.to_dict("records"):
+                out.append(f"- {self.link(row['id'], title_of(row))}: {escape(detail(row))}")
+            out.append("")
+        return "\n".join(out)
+
+    def untagged(self) -> str:
+        frame = self.book.frame
+        return self.cards(frame[frame["tags"].str.len() == 0]) if (frame["tags"].str.len() == 0).any() else "None.\n"
+
+
+# --- the chapter list --------------------------------------------------------------------------
+
+CHAPTER_TEMPLATE = """---
+title: "{title}"
+---
+
+```{{python}}
+#| include: false
+from readinglist.book import Book
+
+page = Book.load().chapter_page("{slug}")
+```
+
+```{{python}}
+#| output: asis
+print(page.summary())
+```
+
+## Charts {{.unnumbered}}
+
+```{{python}}
+#| output: asis
+print(page.charts())
+```
+
+## Entries {{.unnumbered}}
+
+```{{python}}
+#| output: asis
+print(page.entries())
+```
+"""
+
+
+def chapters_block(topics: Topics) -> list[str]:
+    """The ``_quarto.yml`` lines listing the parts and their chapter files, in topics order."""
+    lines = [CHAPTERS_BEGIN]
+    for part, chapters in topics.parts().items():
+        lines.append(f"    - part: {json.dumps(part)}")
+        lines.append("      chapters:")
+        lines += [f"        - {ch.path}" for ch in chapters]
+    lines.append(CHAPTERS_END)
+    return lines
+
+
+def sync_chapters(root: Path = ROOT, topics: Topics | None = None, check: bool = False) -> list[str]:
+    """Bring ``_quarto.yml``'s chapter list and the chapter files in line with the topics file.
+
+    Missing chapter files are created from a template (existing ones are never overwritten: they may
+    hold the curator's prose). Chapter files with no topic are reported. With ``check``, nothing is
+    written. Returns what was (or would be) changed, or the problems found.
+    """
+    topics = topics or load_topics(root / "data" / "topics.csv")
+    config = root / "_quarto.yml"
+    text = config.read_text(encoding="utf-8")
+    lines = text.split("\n")
+    try:
+        begin, end = lines.index(CHAPTERS_BEGIN), lines.index(CHAPTERS_END)
+    except ValueError:
+        return [
+            f"{config}: the chapter markers are missing; expected the lines"
+            f" {CHAPTERS_BEGIN.strip()!r} and {CHAPTERS_END.strip()!r}"
+        ]
+    changes = []
+    wanted = chapters_block(topics)
+    if lines[begin : end + 1] != wanted:
+        changes.append(f"{config}: the chapter list does not follow {root / 'data' / 'topics.csv'}")
+        if not check:
+            store.atomic_write(config, "\n".join(lines[:begin] + wanted + lines[end + 1 :]).encode("utf-8"))
+    for ch in topics.chapters():
+        path = root / ch.path
+        if not path.exists():
+            changes.append(f"{path}: missing chapter for {', '.join(ch.tags)}")
+            if not check:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                store.atomic_write(
+                    path, CHAPTER_TEMPLATE.format(title=ch.title.replace('"', '\\"'), slug=ch.slug).encode()
+                )
+    known = {root / ch.path for ch in topics.chapters()}
+    for path in sorted((root / "chapters").glob("*.qmd")):
+        if path not in known:
+            changes.append(f"{path}: a chapter file with no topic in the topics file (remove it or add its topics)")
+    return changes
+
+
+def prerender(root: Path = ROOT) -> list[str]:
+    """Everything the render needs besides the pages: chapter list check, vega bundle, bib, feed, listing."""
+    from . import bibtex, feed, listing
+    from .charts import write_vega_bundle
+
+    problems = sync_chapters(root, check=True)
+    if problems:
+        return [*problems, "run `python -m readinglist chapters` to fix the chapter list"]
+    book = Book.load()
+    write_vega_bundle(root / BUNDLE)
+    bibtex.write_bibliography(book.frame, root / "references.bib")
+    feed.write_feed(book.frame, site_url(root), book.topics, root / "feed.xml")
+    listing.write_listing(book.frame, book.topics, root / "all-entries.yml")
+    return []
+
+
+def site_url(root: Path = ROOT) -> str:
+    """The book's ``site-url`` from ``_quarto.yml``."""
+    match = re.search(r"^\s*site-url:\s*(\S+)", (root / "_quarto.yml").read_text(encoding="utf-8"), re.M)
+    return match.group(1).strip("\"'").rstrip("/") if match else ""

@@ -1,0 +1,221 @@
+"""Every page's code cells run outside Quarto; pandoc reads what they print; a reader finds every entry.
+
+Expected values are computed from data/papers.csv with the csv module, not with the package.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from readinglist.book import Book, sync_chapters
+from readinglist.cards import CardContext, card
+from readinglist.qmd import run_qmd
+from readinglist.topics import load_topics
+
+from .conftest import DATA, ROOT
+from .htmlcheck import Element, parse, to_html
+
+TOPICS = list(csv.DictReader((DATA / "topics.csv").open(encoding="utf-8")))
+ROWS = list(csv.DictReader((DATA / "papers.csv").open(encoding="utf-8", newline="")))
+CHAPTERS = list(dict.fromkeys(t["chapter"] for t in TOPICS))
+
+
+def tags_of(row: dict) -> list[str]:
+    return [t.strip() for t in row["tags"].split(";") if t.strip()]
+
+
+def chapter_rows(slug: str) -> list[dict]:
+    tags = {t["tag"] for t in TOPICS if t["chapter"] == slug}
+    return [r for r in ROWS if tags & set(tags_of(r))]
+
+
+@pytest.fixture(scope="module")
+def pages() -> dict[str, Element]:
+    """Every page of the book, executed outside Quarto and converted by pandoc."""
+    out = {}
+    for path in ["index.qmd", "appendices/data.qmd", *[f"chapters/{c}.qmd" for c in CHAPTERS]]:
+        _, markdown = run_qmd(ROOT / path)
+        out[path.replace(".qmd", ".html")] = parse(to_html(markdown))
+    return out
+
+
+def cards(page: Element) -> list[Element]:
+    return page.find_all("div", "paper-card")
+
+
+def test_chapter_list_follows_the_topics_file():
+    assert sync_chapters(ROOT, check=True) == []
+    config = yaml.safe_load((ROOT / "_quarto.yml").read_text(encoding="utf-8"))
+    parts = [c for c in config["book"]["chapters"] if isinstance(c, dict)]
+    listed = [f for p in parts for f in p["chapters"]]
+    assert listed == [f"chapters/{c}.qmd" for c in CHAPTERS]
+    assert [p["part"] for p in parts] == list(dict.fromkeys(t["part"] for t in TOPICS))
+    assert sorted(p.name for p in (ROOT / "chapters").glob("*.qmd")) == sorted(f"{c}.qmd" for c in CHAPTERS)
+    for path in ["index.qmd", "all-entries.qmd", *config["book"]["appendices"]]:
+        assert (ROOT / path).exists(), path
+
+
+def test_a_new_topic_gets_a_chapter_and_existing_chapters_are_kept(tmp_path):
+    for name in ("_quarto.yml", "chapters", "data"):
+        (shutil.copytree if (ROOT / name).is_dir() else shutil.copy2)(ROOT / name, tmp_path / name)
+    rl_before = (tmp_path / "chapters" / "rl.qmd").read_text(encoding="utf-8")
+    with (tmp_path / "data" / "topics.csv").open("a", encoding="utf-8") as fh:
+        fh.write("Robotics,robotics,Robot learning.,robotics,Robotics,Models and applications\n")
+    problems = sync_chapters(tmp_path, check=True)
+    assert any("does not follow" in p for p in problems) and any("robotics.qmd" in p for p in problems)
+    sync_chapters(tmp_path)
+    assert sync_chapters(tmp_path, check=True) == []
+    assert "- chapters/robotics.qmd" in (tmp_path / "_quarto.yml").read_text(encoding="utf-8")
+    assert 'chapter_page("robotics")' in (tmp_path / "chapters" / "robotics.qmd").read_text(encoding="utf-8")
+    assert (tmp_path / "chapters" / "rl.qmd").read_text(encoding="utf-8") == rl_before
+
+
+def test_chapter_files_are_thin():
+    """Chapters call the package; they hold no logic of their own."""
+    for slug in CHAPTERS:
+        text = (ROOT / "chapters" / f"{slug}.qmd").read_text(encoding="utf-8")
+        code = "\n".join(re.findall(r"```\{python\}\n(.*?)```", text, re.S))
+        statements = [line for line in code.splitlines() if line.strip() and not line.startswith("#|")]
+        assert len(statements) <= 6, slug
+        assert all(s.startswith(("from readinglist", "page = ", "print(page.")) for s in statements), slug
+
+
+@pytest.mark.parametrize("slug", CHAPTERS)
+def test_every_entry_of_a_topic_is_in_its_chapter_newest_first(slug, pages):
+    page = pages[f"chapters/{slug}.html"]
+    expected = chapter_rows(slug)
+    found = [c.attrs["id"] for c in cards(page)]
+    assert sorted(found) == sorted(r["id"] for r in expected)
+    dates = {r["id"]: r["date"] for r in expected}
+    dated = [dates[i] for i in found if dates[i]]
+    assert dated == sorted(dated, key=lambda d: d[:7], reverse=True)
+    assert all(dates[i] for i in found[: len(dated)])  # undated entries come last
+
+
+@pytest.mark.parametrize("slug", CHAPTERS)
+def test_cards_show_title_link_notes_and_folded_abstract(slug, pages):
+    page = pages[f"chapters/{slug}.html"]
+    by_id = {r["id"]: r for r in ROWS}
+    for el in cards(page):
+        row = by_id[el.attrs["id"]]
+        (heading,) = el.find_all("h3")
+        links = heading.find_all("a")
+        if row["url"]:
+            assert links[0].attrs["href"] == row["url"]
+        notes = el.find_all("div", "curator-notes")
+        assert len(notes) == (1 if row["notes"].strip() else 0), row["id"]
+        assert ("has-notes" in el.classes()) == bool(row["notes"].strip())
+        abstract = el.find_all("div", "paper-abstract")
+        assert len(abstract) == (1 if row["abstract"].strip() else 0)
+        if abstract:
+            assert abstract[0].attrs.get("data-collapse") == "true"
+            assert len(abstract[0].find_all("p")) == len([p for p in row["abstract"].split("\n\n") if p.strip()])
+        tag_links = [a.attrs["href"] for a in el.find_all("a", "paper-tag")]
+        assert len(tag_links) == len(tags_of(row))
+
+
+def test_notes_callouts_exactly_for_entries_with_notes(pages):
+    ids_with_notes = {r["id"] for r in ROWS if r["notes"].strip()}
+    seen = set()
+    for page in pages.values():
+        for el in cards(page):
+            if el.find_all("div", "curator-notes"):
+                seen.add(el.attrs["id"])
+    assert seen == ids_with_notes
+
+
+def test_math_renders_as_math(pages):
+    page = pages["chapters/finetuning.html"]
+    merge = next(c for c in cards(page) if c.attrs["id"] == "2502.10436")
+    heading = merge.find_all("h3")[0]
+    assert heading.find_all("math") and heading.all_text().startswith("MERGE")
+    pangu = next(c for c in cards(pages["chapters/pretraining.html"]) if c.attrs["id"] == "2104.12369")
+    assert "α" in pangu.find_all("h3")[0].find_all("math")[0].all_text()
+    collapse = next(c for c in cards(pages["chapters/data.html"]) if c.attrs["id"] == "2406.07515")
+    assert [e.all_text() for e in collapse.find_all("em")] == ["model collapse"]
+
+
+def test_every_entry_is_reachable(pages):
+    found = {c.attrs["id"] for page in pages.values() for c in cards(page)}
+    assert found == {r["id"] for r in ROWS}
+    untagged = [r["id"] for r in ROWS if not tags_of(r)]
+    assert untagged and {c.attrs["id"] for c in cards(pages["appendices/data.html"])} == set(untagged)
+
+
+def test_also_in_and_related_links_resolve(pages):
+    anchors = {name: {c.attrs["id"] for c in cards(page)} for name, page in pages.items()}
+    checked = 0
+    for name, page in pages.items():
+        for el in cards(page):
+            spans = el.find_all("span", "paper-also-in") + el.find_all("span", "paper-related")
+            for a in [a for span in spans for a in span.find_all("a")]:
+                href = a.attrs["href"]
+                target, anchor = href.split("#", 1)
+                resolved = (Path(name).parent / target).as_posix() if target else name
+                resolved = re.sub(r"[^/]+/\.\./", "", resolved)
+                assert anchor in anchors[resolved], (name, href)
+                checked += 1
+    assert checked > 50
+
+
+def test_preface_has_the_introduction_contents_and_overview_charts(pages):
+    page = pages["index.html"]
+    text = page.all_text()
+    assert "highlighted in green on the side" in text
+    hrefs = [a.attrs.get("href", "") for a in page.find_all("a")]
+    for slug in CHAPTERS:
+        assert f"chapters/{slug}.html" in hrefs
+    assert len(page.find_all("div", "chart")) == 4
+
+
+def test_charts_load_the_local_bundle_once_per_page(pages):
+    for name, page in pages.items():
+        scripts = page.find_all("script")
+        external = [s.attrs["src"] for s in scripts if "src" in s.attrs]
+        charts = page.find_all("div", "chart")
+        if charts:
+            assert external == ["../" * name.count("/") + "_assets/vega-bundle.js"], name
+        assert all(not src.startswith(("http:", "https:", "//")) for src in external)
+        assert len(scripts) == len(external) + len(charts)
+
+
+def test_data_appendix_lists_what_needs_review(pages):
+    page = pages["appendices/data.html"]
+    text = page.all_text()
+    for col in ROWS[0]:
+        assert col in text
+    review = [r for r in ROWS if r["review"]]
+    assert f"Entries to review ({len(review)})" in text
+    assert f"Entries with no date ({len([r for r in ROWS if not r['date']])})" in text
+
+
+FIELD = st.lists(
+    st.sampled_from([*"<>&\"'`*_[]()#|@{}%$\\!:-. \n", "script", "word", "{{<", ">}}", "\n\n", "$x$", "@cite"]),
+    max_size=25,
+).map("".join)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(title=FIELD, notes=FIELD, abstract=FIELD)
+def test_no_field_content_breaks_a_card(title, notes, abstract):
+    book = Book.load()
+    topics = load_topics(DATA / "topics.csv")
+    title = title if title.strip() else "t"
+    row = book.frame.iloc[0].to_dict() | {"title": title, "notes": notes, "abstract": abstract}
+    ctx = CardContext(topics, "../", "chapters/rl.html")
+    doc = parse(to_html(card(row, ctx)))
+    (el,) = cards(doc)
+    assert el.attrs["id"] == row["id"]
+    assert not doc.find_all("script") and not doc.find_all("img") and not doc.find_all("iframe")
+    assert len(el.find_all("h3")) == 1
+    assert len(el.find_all("div", "curator-notes")) == (1 if notes.strip() else 0)
+    if "$" not in title and "\\" not in title:
+        assert re.sub(r"\s+", " ", el.find_all("h3")[0].all_text()).strip() == re.sub(r"\s+", " ", title).strip()
