@@ -9,7 +9,8 @@ cd "$(dirname "$0")/.."
 .venv-book/bin/python -m pip install -q --disable-pip-version-check --no-deps -e .
 if ! command -v quarto >/dev/null 2>&1; then
   .venv-book/bin/python -m pip install -q --disable-pip-version-check quarto-cli
-  export PATH="$PWD/.venv-book/bin:$PATH"
 fi
+# Quarto runs the cells with QUARTO_PYTHON and the pre-render script with the python on PATH.
+export PATH="$PWD/.venv-book/bin:$PATH"
 export QUARTO_PYTHON="$PWD/.venv-book/bin/python"
 quarto render "$@"
