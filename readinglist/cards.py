@@ -145,7 +145,7 @@ def card(row: Mapping[str, Any], ctx: CardContext) -> str:
             f'::: {{.callout-note .paper-cite collapse="true" appearance="simple" title="Cite as {attribute(key)}"}}',
             f"Citation key {code_span(key)}; BibTeX:",
             "",
-            fenced(ctx.bibtex.entry(row), "bibtex"),
+            fenced(ctx.bibtex.entry(row)),  # unhighlighted: syntax spans would add ~1 KB per card
             ":::",
             "",
         ]
