@@ -219,3 +219,14 @@ def test_no_field_content_breaks_a_card(title, notes, abstract):
     assert len(el.find_all("div", "curator-notes")) == (1 if notes.strip() else 0)
     if "$" not in title and "\\" not in title:
         assert re.sub(r"\s+", " ", el.find_all("h3")[0].all_text()).strip() == re.sub(r"\s+", " ", title).strip()
+
+
+def test_every_card_offers_its_citation(pages):
+    for page in pages.values():
+        for el in cards(page):
+            (cite,) = el.find_all("div", "paper-cite")
+            entry_id = el.attrs["id"]
+            key = f"arXiv:{entry_id}" if re.fullmatch(r"\d{4}\.\d{4,5}", entry_id) else entry_id
+            assert key in cite.attrs.get("title", "")
+            (block,) = cite.find_all("pre")
+            assert block.all_text().startswith("@misc{" + key + ",")

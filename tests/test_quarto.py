@@ -43,6 +43,10 @@ def test_every_chapter_and_every_entry_is_rendered(book):
     assert ids == {r["id"] for r in ROWS}
     for name in ("index.html", "all-entries.html", "references.bib", "feed.xml", "_assets/vega-bundle.js"):
         assert (book / name).exists(), name
+    rl = (book / "chapters" / "rl.html").read_text(encoding="utf-8")
+    assert "paper-related" in rl and "arXiv:2509.07558" in rl  # related entries and citations
+    listing = (book / "all-entries.html").read_text(encoding="utf-8")
+    assert all(f"#{r['id']}" in listing for r in ROWS)
 
 
 def test_pages_make_no_third_party_requests(book):
