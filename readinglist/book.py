@@ -223,7 +223,8 @@ class PrefacePage(Page):
             f"{len(frame)} entries in all, {noted} with the curator's notes. "
             f"[All entries]({self.root}all-entries.html) lists every one, with search and sorting"
             + (
-                f"; {untagged} without a topic are in [the data appendix]({self.root}{UNTAGGED_PAGE})."
+                f"; {'the entry' if untagged == 1 else f'the {untagged} entries'} without a topic"
+                f" {'is' if untagged == 1 else 'are'} in [the data appendix]({self.root}{UNTAGGED_PAGE})."
                 if untagged
                 else "."
             )
