@@ -598,6 +598,11 @@ def write_vega_bundle(path: str | Path) -> Path:
     return path
 
 
+# vega-tooltip's light theme draws row keys in #808080 (3.9:1 on white; WCAG AA asks 4.5:1). The
+# book carries the same rule in styles/book.scss.
+TOOLTIP_CSS = "#vg-tooltip-element.light-theme table tr td.key { color: #595959; }"
+
+
 def standalone_page(
     figures: Sequence[Figure], path: str | Path, bundle_src: str = "vega-bundle.js", title: str = "Charts"
 ) -> Path:
@@ -611,6 +616,7 @@ def standalone_page(
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         '<link rel="icon" href="data:,">',
         f"<title>{html.escape(title)}</title>",
+        f"<style>{TOOLTIP_CSS}</style>",
         f'<script src="{html.escape(bundle_src, quote=True)}"></script>',
         "</head>",
         "<body>",

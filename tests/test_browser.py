@@ -1,0 +1,427 @@
+"""The pages in a real browser (Chromium through Playwright), served from 127.0.0.1 with no network.
+
+The chart pages are written by ``charts.write_chart_pages`` and need no Quarto: every chart draws,
+has alt text, shows the entry's title on hover, opens the entry on click, makes no console error and
+no outside request, and has no serious accessibility violation. The rendered book (``_book/``, the
+``rendered_book`` fixture: skipped with its reason where there is none) is checked the same way,
+in the light and the dark theme, plus search and the cards' "also in" and tag links.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pandas as pd
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, expect
+
+from readinglist import charts, store
+from readinglist.linkcheck import has_fragment, html_pages, page_ids
+from readinglist.topics import load_topics
+
+from .browser import (
+    ARTIFACTS,
+    PageLog,
+    RequestGuard,
+    StaticServer,
+    chromium,
+    describe_violations,
+    missing_chromium,
+    serious_violations,
+    wait_for_charts,
+)
+from .conftest import DATA
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(missing_chromium() is not None, reason=missing_chromium() or ""),
+]
+
+TOPICS = load_topics(DATA / "topics.csv")
+CHAPTERS = [chapter.slug for chapter in TOPICS.chapters()]
+CHART_PAGES = ["overview", *CHAPTERS]
+VIEWPORT = {"width": 1280, "height": 900}
+ENTRY_MARKS = ".mark-symbol path[role='graphics-symbol']"
+TOOLTIP = "#vg-tooltip-element"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with chromium() as launched:
+        yield launched
+
+
+@pytest.fixture(scope="module")
+def frame() -> pd.DataFrame:
+    return store.load(DATA / "papers.csv", TOPICS)
+
+
+@pytest.fixture(scope="module")
+def figures(frame: pd.DataFrame) -> dict[str, list[charts.Figure]]:
+    """Each chart page's figures, in page order."""
+    result = {"overview": charts.overview_figures(frame, TOPICS)}
+    for chapter in TOPICS.chapters():
+        result[chapter.slug] = charts.chapter_figures(frame, TOPICS, chapter)
+    return result
+
+
+def dated_entries(frame: pd.DataFrame, slug: str) -> list[tuple[str, str]]:
+    """Title (as the charts label it) and URL of the chapter's entries dated by month or day: one dot each."""
+    own = set(TOPICS.chapter(slug).tags)
+    return [
+        (charts.entry_label(row.title, row.id), row.url)
+        for row in frame.itertuples()
+        if own.intersection(row.tags) and pd.notna(row.date) and row.date_precision in ("month", "day")
+    ]
+
+
+# ---------------------------------------------------------------- the chart pages (no Quarto needed)
+
+
+@dataclass
+class ChartSite:
+    """The chart pages, each loaded once in one browser context whose requests are guarded."""
+
+    server: StaticServer
+    context: BrowserContext
+    guard: RequestGuard
+    pages: dict[str, Page]
+    logs: dict[str, PageLog]
+
+
+@pytest.fixture(scope="module")
+def chart_site(browser: Browser, frame: pd.DataFrame, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ChartSite]:
+    folder = tmp_path_factory.mktemp("chart-pages")
+    charts.write_chart_pages(frame, TOPICS, folder)
+    with StaticServer(folder) as server:
+        context = browser.new_context(viewport=VIEWPORT)
+        guard = RequestGuard().install(context)
+        pages, logs = {}, {}
+        for name in CHART_PAGES:  # start every page, then wait for each: they load side by side
+            pages[name] = context.new_page()
+            logs[name] = PageLog.attach(pages[name])
+            pages[name].goto(server.url(f"{name}.html"), wait_until="commit")
+        for page in pages.values():
+            page.wait_for_load_state("load")
+            wait_for_charts(page)
+        yield ChartSite(server, context, guard, pages, logs)
+        context.close()
+
+
+def hide_tooltip(page: Page) -> None:
+    """Move the pointer off the charts so vega-tooltip hides its tooltip."""
+    page.mouse.move(0, 0)
+    if page.locator(TOOLTIP).count():
+        expect(page.locator(TOOLTIP)).to_be_hidden()
+
+
+@pytest.mark.parametrize("name", CHART_PAGES)
+def test_every_chart_draws(chart_site: ChartSite, figures: dict[str, list[charts.Figure]], name: str) -> None:
+    page = chart_site.pages[name]
+    divs = page.locator("div.chart")
+    assert [divs.nth(i).get_attribute("id") for i in range(divs.count())] == [fig.id for fig in figures[name]]
+    assert page.locator(".chart-error").count() == 0, page.locator(".chart-error").all_inner_texts()
+    for i in range(divs.count()):
+        svg = divs.nth(i).locator("svg.marks")
+        expect(svg).to_have_count(1)
+        box = svg.bounding_box()
+        assert box and box["width"] > 0 and box["height"] > 0, (figures[name][i].id, box)
+        assert svg.locator("[role='graphics-symbol']").count() > 0, f"{figures[name][i].id} drew no mark"
+
+
+@pytest.mark.parametrize("name", CHART_PAGES)
+def test_every_chart_has_alt_text(chart_site: ChartSite, figures: dict[str, list[charts.Figure]], name: str) -> None:
+    divs = chart_site.pages[name].locator("div.chart")
+    expect(divs).to_have_count(len(figures[name]))
+    for i, fig in enumerate(figures[name]):
+        div = divs.nth(i)
+        # vegaEmbed turns the div into a "graphics-document" named by the spec's description (the alt text).
+        label = div.get_attribute("aria-label") or ""
+        assert label.strip() and label == fig.alt, fig.id
+        expect(div).to_have_accessible_name(fig.alt)
+
+
+@pytest.mark.parametrize("name", CHART_PAGES)
+def test_pages_load_offline_without_errors(chart_site: ChartSite, name: str) -> None:
+    assert chart_site.logs[name].problems == []
+    assert chart_site.guard.outside == [], "requests that would have left 127.0.0.1"
+    assert chart_site.server.url(f"{name}.html") in chart_site.guard.requests
+    assert chart_site.server.url("vega-bundle.js") in chart_site.guard.requests
+
+
+def test_an_outside_request_is_blocked_and_reported(browser: Browser, chart_site: ChartSite) -> None:
+    """The guard the tests above rely on: a page asking for outside resources gets none of them."""
+    probe = chart_site.server.root / "outside-probe.html"
+    probe.write_text(
+        '<!DOCTYPE html><html lang="en"><head><title>probe</title><link rel="icon" href="data:,">'
+        '<script src="https://cdn.example.com/lib.js"></script></head>'
+        '<body><img src="http://example.org/a.png" alt=""></body></html>',
+        encoding="utf-8",
+    )
+    context = browser.new_context()
+    guard = RequestGuard().install(context)
+    try:
+        page = context.new_page()
+        page.goto(chart_site.server.url(probe.name))
+        page.wait_for_load_state("networkidle")
+        title = page.title()
+    finally:
+        context.close()
+    assert title == "probe", "the page itself was served"
+    assert sorted(guard.outside) == ["http://example.org/a.png", "https://cdn.example.com/lib.js"]
+
+
+@pytest.mark.parametrize("slug", CHAPTERS)
+def test_hovering_an_entry_shows_its_title(chart_site: ChartSite, frame: pd.DataFrame, slug: str) -> None:
+    page = chart_site.pages[slug]
+    expected = dated_entries(frame, slug)
+    marks = page.locator(f"#fig-{slug}-timeline {ENTRY_MARKS}")
+    expect(marks).to_have_count(len(expected))
+    if not expected:
+        pytest.skip(f"the chapter {slug} has no entry dated by month, so its timeline has no entry mark")
+    mark = marks.first
+    title = mark.get_attribute("aria-label")
+    assert title in dict(expected)
+    try:
+        mark.hover()
+        tooltip = page.locator(TOOLTIP)
+        expect(tooltip).to_be_visible()
+        expect(tooltip).to_contain_text(title)
+        expect(tooltip).to_contain_text("Date")
+    finally:
+        hide_tooltip(page)
+
+
+def test_clicking_an_entry_opens_its_url(browser: Browser, chart_site: ChartSite, frame: pd.DataFrame) -> None:
+    slug = next((s for s in CHAPTERS if dated_entries(frame, s)), None)
+    assert slug, "no chapter has an entry dated by month"
+    entries = dict(dated_entries(frame, slug))
+    context = browser.new_context(viewport=VIEWPORT)  # its own guard: the stub page may ask for more
+    guard = RequestGuard().install(context)
+    try:
+        page = context.new_page()
+        page.goto(chart_site.server.url(f"{slug}.html"))
+        wait_for_charts(page)
+        mark = page.locator(f"#fig-{slug}-timeline {ENTRY_MARKS}").first
+        url = entries[mark.get_attribute("aria-label")]
+        guard.expect_navigation(url)
+        mark.click()
+        page.wait_for_url(url)
+    finally:
+        context.close()
+    assert guard.intercepted == [url], "the navigation was intercepted, not fetched"
+    assert url not in guard.outside
+
+
+@pytest.mark.parametrize("name", CHART_PAGES)
+def test_chart_pages_have_no_serious_accessibility_violations(chart_site: ChartSite, name: str) -> None:
+    page = chart_site.pages[name]
+    hide_tooltip(page)
+    violations = serious_violations(page)
+    assert not violations, describe_violations(violations)
+
+
+def test_a_shown_tooltip_has_no_serious_accessibility_violations(chart_site: ChartSite, frame: pd.DataFrame) -> None:
+    slug = next(s for s in CHAPTERS if dated_entries(frame, s))
+    page = chart_site.pages[slug]
+    try:
+        page.locator(f"#fig-{slug}-timeline {ENTRY_MARKS}").first.hover()
+        page.locator(TOOLTIP).wait_for(state="visible")  # a timeout here is an error, not the expected failure
+        violations = serious_violations(page, TOOLTIP)
+    finally:
+        hide_tooltip(page)
+    assert not violations, describe_violations(violations)
+
+
+# ---------------------------------------------------------------- the rendered book (_book/)
+
+
+@pytest.fixture(scope="module")
+def book(rendered_book: Path) -> Iterator[StaticServer]:
+    with StaticServer(rendered_book) as server:
+        yield server
+
+
+@contextmanager
+def book_context(browser: Browser) -> Iterator[tuple[BrowserContext, RequestGuard]]:
+    """A fresh context (no stored color scheme) on a desktop-wide viewport, so the sidebar shows."""
+    context = browser.new_context(viewport=VIEWPORT, color_scheme="light")
+    guard = RequestGuard().install(context)
+    try:
+        yield context, guard
+    finally:
+        context.close()
+
+
+def book_pages(root: Path) -> list[str]:
+    """The book's pages, site-relative (Quarto's own ``site_libs`` left out)."""
+    return [p.relative_to(root).as_posix() for p in html_pages(root) if "site_libs" not in p.relative_to(root).parts]
+
+
+def open_page(context: BrowserContext, url: str) -> tuple[Page, PageLog]:
+    page = context.new_page()
+    log = PageLog.attach(page)
+    page.goto(url)
+    page.wait_for_load_state("networkidle")
+    wait_for_charts(page)
+    return page, log
+
+
+def test_every_book_page_loads_offline_without_errors(browser: Browser, book: StaticServer) -> None:
+    pages = book_pages(book.root)
+    assert "index.html" in pages and any(p.startswith("chapters/") for p in pages), pages
+    problems = []
+    with book_context(browser) as (context, guard):
+        for name in pages:
+            page, log = open_page(context, book.url(name))
+            problems += [f"{name}: {p}" for p in log.problems]
+            problems += [f"{name}: chart not drawn: {t}" for t in page.locator(".chart-error").all_inner_texts()]
+            page.close()
+    problems += [f"request that would have left 127.0.0.1: {url}" for url in guard.outside]
+    assert problems == []
+
+
+def search_target(frame: pd.DataFrame) -> tuple[str, str, str]:
+    """A word of one entry's title found in no other entry and no topic text; the entry id; its page."""
+    texts = {
+        row.id: " ".join([row.title, row.abstract, row.notes, " ".join(row.authors)]).lower()
+        for row in frame.itertuples()
+    }
+    shared = " ".join(f"{t.tag} {t.description} {t.chapter_title} {t.part}" for t in TOPICS.topics).lower()
+    shared += " " + (DATA / "introduction.md").read_text(encoding="utf-8").lower()
+    for row in frame.itertuples():
+        if not row.tags or "$" in row.title:
+            continue
+        for word in re.findall(r"[A-Za-z][A-Za-z-]{5,}", row.title):
+            key = word.lower()
+            if key not in shared and not any(key in text for other, text in texts.items() if other != row.id):
+                return word, row.id, TOPICS.home(row.tags)
+    raise AssertionError("no entry has a title word found nowhere else")
+
+
+def test_search_finds_an_entry_by_a_word_of_its_title(
+    browser: Browser, book: StaticServer, frame: pd.DataFrame
+) -> None:
+    word, entry_id, home = search_target(frame)
+    index = json.loads((book.root / "search.json").read_text(encoding="utf-8"))
+    hits = [
+        item["href"]
+        for item in index
+        if word.lower() in " ".join(str(item.get(k, "")) for k in ("title", "section", "text")).lower()
+    ]
+    assert any(href.split("#")[0] == home for href in hits), (word, home, hits)
+
+    with book_context(browser) as (context, guard):
+        page, log = open_page(context, book.url("index.html"))
+        # Quarto's search box is an autocomplete: a text box in the sidebar, or (in "overlay" mode and on
+        # narrow screens) a button that opens a detached search form.
+        box = page.locator("#quarto-search .aa-Autocomplete:visible, #quarto-search .aa-DetachedSearchButton:visible")
+        box.first.wait_for()
+        detached = page.locator("#quarto-search .aa-DetachedSearchButton:visible")
+        if detached.count():
+            detached.first.click()
+        else:
+            page.locator("#quarto-search .aa-Input:visible").first.click()
+        page.locator(".aa-Input:visible").first.press_sequentially(word, delay=20)
+        result = page.locator(f".aa-Panel a.search-result-link[href*='{home}']").first
+        expect(result).to_be_visible()
+        result.click()
+        page.wait_for_url(lambda url: urlsplit(url).path.endswith("/" + home))
+        card = page.locator(f"div.paper-card[id='{entry_id}']")
+        expect(card).to_have_count(1)
+        expect(card.locator("h3")).to_contain_text(word, ignore_case=True)
+        assert log.problems == [] and guard.outside == []
+
+
+def test_also_in_and_tag_links_resolve(browser: Browser, book: StaticServer, frame: pd.DataFrame) -> None:
+    chapter_of = {t.tag: t.chapter_path_html for t in TOPICS.topics}
+    pages = [f"chapters/{slug}.html" for slug in CHAPTERS] + ["appendices/data.html"]
+    links: list[dict] = []
+    with book_context(browser) as (context, _guard):
+        for name in pages:
+            page = context.new_page()
+            page.goto(book.url(name))
+            links += [
+                {**link, "page": name}
+                for link in page.eval_on_selector_all(
+                    "span.paper-also-in a, a.paper-tag",
+                    """els => els.map(a => ({
+                        kind: a.classList.contains('paper-tag') ? 'tag' : 'also-in',
+                        href: a.href, text: a.textContent.trim(), card: a.closest('.paper-card')?.id ?? null}))""",
+                )
+            ]
+            page.close()
+    problems = []
+    ids: dict[Path, set[str]] = {}
+    for link in links:
+        target = book.path_of(link["href"])
+        where = f"{link['page']} (card {link['card']}): {link['kind']} link {link['href']}"
+        if target is None:
+            problems.append(f"{where}: no such page")
+            continue
+        relative = target.relative_to(book.root).as_posix()
+        fragment = urlsplit(link["href"]).fragment
+        if link["kind"] == "tag":
+            if relative != chapter_of.get(link["text"]):
+                problems.append(f"{where}: the tag {link['text']!r} belongs to {chapter_of.get(link['text'])}")
+        else:
+            if unquote(fragment) != link["card"]:
+                problems.append(f"{where}: points at {fragment!r}, not at its own entry")
+            if not has_fragment(ids.setdefault(target, page_ids(target)), fragment):
+                problems.append(f"{where}: no element with id {unquote(fragment)!r} in {relative}")
+    assert problems == []
+    assert any(link["kind"] == "tag" for link in links), "no tag link found on the chapter pages"
+    multi_chapter = any(len({TOPICS.by_tag(t).chapter for t in tags}) > 1 for tags in frame["tags"])
+    assert any(link["kind"] == "also-in" for link in links) or not multi_chapter, "no 'also in' link found"
+
+
+def set_theme(page: Page, theme: str) -> None:
+    """Light: Quarto's default here. Dark: click Quarto's color-scheme toggle, then reload to check it sticks.
+
+    Quarto keeps the choice in localStorage under ``quarto-color-scheme`` (``alternate`` being the
+    theme listed second in _quarto.yml, the dark one) and sets ``quarto-dark`` on the body."""
+    body = page.locator("body")
+    if theme == "dark":
+        toggle = page.locator(".quarto-color-scheme-toggle:visible").first
+        expect(toggle).to_be_visible()
+        toggle.click()
+        expect(body).to_have_class(re.compile(r"\bquarto-dark\b"))
+        assert page.evaluate("() => localStorage.getItem('quarto-color-scheme')") == "alternate"
+        page.reload()
+        page.wait_for_load_state("networkidle")
+        wait_for_charts(page)
+        expect(body).to_have_class(re.compile(r"\bquarto-dark\b"))
+        background = page.evaluate("() => getComputedStyle(document.body).backgroundColor")
+        channels = [int(c) for c in re.findall(r"\d+", background)[:3]]
+        assert sum(channels) < 3 * 80, f"the dark theme's background is {background}"
+    else:
+        expect(body).not_to_have_class(re.compile(r"\bquarto-dark\b"))
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+@pytest.mark.parametrize("name", ["preface", "chapter"])
+def test_book_pages_are_accessible_in_both_themes(
+    browser: Browser, book: StaticServer, frame: pd.DataFrame, name: str, theme: str
+) -> None:
+    slug = next((s for s in CHAPTERS if dated_entries(frame, s)), CHAPTERS[0])
+    path = "index.html" if name == "preface" else f"chapters/{slug}.html"
+    with book_context(browser) as (context, guard):
+        page, log = open_page(context, book.url(path))
+        set_theme(page, theme)
+        violations = serious_violations(page)
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=ARTIFACTS / f"{name}-{theme}.png", full_page=True)
+        assert not violations, describe_violations(violations)
+        if name == "chapter":
+            page.locator(f"{ENTRY_MARKS}").first.hover()
+            expect(page.locator(TOOLTIP)).to_be_visible()
+            violations = serious_violations(page, TOOLTIP)
+            assert not violations, "the entry tooltip: " + describe_violations(violations)
+        assert log.problems == [] and guard.outside == []
+    assert (ARTIFACTS / f"{name}-{theme}.png").stat().st_size > 0
