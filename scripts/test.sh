@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Create .venv if needed, install the development requirements, then run every check:
-# ruff, the test suite (data, CLI, arXiv client, book pages, charts, browser) and nbval.
+# ruff, the test suite (data, CLI, arXiv client, book pages, charts, browser) and nbval on the
+# notebooks (strict: their stored outputs must match a fresh run).
 # Extra arguments go to pytest, e.g. `bash scripts/test.sh -k cards`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,4 +9,5 @@ cd "$(dirname "$0")/.."
 .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements-dev.txt
 .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps -e .
 .venv/bin/ruff check .
-.venv/bin/python -m pytest "$@"
+.venv/bin/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg \
+  tests notebooks "$@"
