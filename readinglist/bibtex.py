@@ -17,7 +17,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
@@ -51,6 +50,11 @@ LATEX_SPECIAL = {
     "|": r"\textbar{}",
 }
 URL_UNSAFE = {"{": "%7B", "}": "%7D", "\\": "%5C", " ": "%20", '"': "%22"}
+LATEX_TABLE = str.maketrans(LATEX_SPECIAL)
+URL_TABLE = str.maketrans(URL_UNSAFE)
+CONTROL_TABLE = str.maketrans(
+    {i: None for i in [*range(0x20), *range(0x7F, 0xA0)] if not chr(i).isspace()}
+)  # the control characters (Unicode category Cc) that are not whitespace
 
 
 def citation_key(row: Mapping[str, Any]) -> str:
@@ -103,7 +107,7 @@ def split_math(text: str) -> list[tuple[bool, str]]:
 
 def clean(text: str) -> str:
     """``text`` without control characters, its whitespace runs made one space."""
-    return re.sub(r"\s+", " ", "".join(ch for ch in text if ch.isspace() or unicodedata.category(ch) != "Cc"))
+    return re.sub(r"\s+", " ", text.translate(CONTROL_TABLE))
 
 
 def latex_escape(text: str) -> str:
@@ -114,10 +118,10 @@ def latex_escape(text: str) -> str:
     out: list[str] = []
     pos = 0
     for match in TEX_ESCAPE.finditer(text):
-        out.extend(LATEX_SPECIAL.get(ch, ch) for ch in text[pos : match.start()])
+        out.append(text[pos : match.start()].translate(LATEX_TABLE))
         out.append(match.group(0))
         pos = match.end()
-    out.extend(LATEX_SPECIAL.get(ch, ch) for ch in text[pos:])
+    out.append(text[pos:].translate(LATEX_TABLE))
     return "".join(out)
 
 
@@ -156,7 +160,7 @@ def latex_name(name: str) -> str:
 
 def bib_url(url: str) -> str:
     """A URL with the characters that would unbalance or split a BibTeX field percent-encoded."""
-    return "".join(URL_UNSAFE.get(ch, ch) for ch in url)
+    return url.translate(URL_TABLE)
 
 
 def fields(row: Mapping[str, Any]) -> list[tuple[str, str]]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 PUNCTUATION = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+ESCAPES = str.maketrans({ch: "\\" + ch for ch in PUNCTUATION})
 MATH = re.compile(r"\$(?=[^\s$])([^$\n]*?[^\s\\$])\$(?!\d)|\$([^\s$\\])\$(?!\d)")
 TEXT_COMMAND = re.compile(r"\\(emph|textit|textbf|texttt)\{([^{}]*)\}")
 TEX_ESCAPE = re.compile(r"\\([%&_#$])")
@@ -28,8 +29,7 @@ WRAP = {"emph": "*", "textit": "*", "textbf": "**"}
 
 def escape(text: str) -> str:
     """Plain text as Markdown that renders to exactly that text (whitespace runs become one space)."""
-    text = re.sub(r"\s+", " ", text)
-    return "".join("\\" + ch if ch in PUNCTUATION else ch for ch in text)
+    return re.sub(r"\s+", " ", text).translate(ESCAPES)
 
 
 def code_span(text: str) -> str:
