@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -24,6 +25,9 @@ from .cards import CardContext, card, title_of
 from .schema import COLUMNS
 from .text import blocks, escape
 from .topics import UNTAGGED_PAGE, Chapter, Topics, load_topics
+
+if TYPE_CHECKING:
+    from .charts import Figure
 
 ROOT = store.ROOT
 BUNDLE = "_assets/vega-bundle.js"
@@ -116,27 +120,31 @@ class Book:
         return DataPage(self)
 
 
-@dataclass
 class Page:
     """A page of the book; ``path`` is its output path relative to the book root."""
 
-    book: Book
-    path: str
-    _bundle_loaded: bool = field(default=False, init=False)
+    def __init__(self, book: Book, path: str):
+        self.book = book
+        self.path = path
+        self._bundle_loaded = False
 
     @property
     def root(self) -> str:
         return "../" * self.path.count("/")
 
-    def figures(self, figs: list) -> str:
-        """Quarto figures for the charts, loading the vega bundle once per page."""
+    def figure_list(self) -> list[Figure]:
+        """The page's charts (none by default)."""
+        return []
+
+    def charts(self) -> str:
+        """The page's charts as Quarto figures, loading the vega bundle once per page."""
         from .charts import figure_markdown
 
         out = []
         if not self._bundle_loaded:
             out.append(raw_html(f'<script src="{self.root}{BUNDLE}"></script>'))
             self._bundle_loaded = True
-        out += [figure_markdown(fig) for fig in figs]
+        out += [figure_markdown(fig) for fig in self.figure_list()]
         return "\n\n".join(out) + "\n"
 
     def cards(self, frame: pd.DataFrame) -> str:
@@ -151,11 +159,8 @@ class Page:
         return f"[{escape(text)}]({target}#{entry_id})"
 
 
-@dataclass
 class ChapterPage(Page):
     """A topic chapter: a summary, two charts and the cards of its entries."""
-
-    chapter: Chapter | None = None
 
     def __init__(self, book: Book, chapter: Chapter):
         super().__init__(book, f"chapters/{chapter.slug}.html")
@@ -181,16 +186,10 @@ class ChapterPage(Page):
         ]
         return "\n".join(lines) + "\n"
 
-    def charts(self) -> str:
-        from . import charts
+    def figure_list(self) -> list[Figure]:
+        from .charts import chapter_figures
 
-        book, ch = self.book, self.chapter
-        return self.figures(
-            [
-                charts.chapter_timeline(book.frame, book.topics, ch),
-                charts.chapter_cooccurrence(book.frame, book.topics, ch),
-            ]
-        )
+        return chapter_figures(self.book.frame, self.book.topics, self.chapter)
 
     def entries(self) -> str:
         return self.cards(self.frame)
@@ -231,18 +230,10 @@ class PrefacePage(Page):
         )
         return "\n".join(lines) + "\n"
 
-    def charts(self) -> str:
-        from . import charts
+    def figure_list(self) -> list[Figure]:
+        from .charts import overview_figures
 
-        book = self.book
-        return self.figures(
-            [
-                charts.entries_per_tag(book.frame, book.topics),
-                charts.timeline(book.frame, book.topics),
-                charts.cooccurrence(book.frame, book.topics),
-                charts.notes_share(book.frame, book.topics),
-            ]
-        )
+        return overview_figures(self.book.frame, self.book.topics)
 
 
 SCHEMA_DOC = {

@@ -86,7 +86,7 @@ def show_figures(figures: Iterable[Figure]) -> None:
 
 def chapter_figures(page: ChapterPage) -> list[Figure]:
     """The figures a chapter page draws (its ``charts()`` embeds exactly these, in this order)."""
-    return charts.chapter_figures(page.book.frame, page.book.topics, page.chapter)
+    return page.figure_list()
 
 
 # ---------------------------------------------------------------- the entries table
