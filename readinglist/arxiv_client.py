@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 import arxiv
 import requests
 
-from .schema import AUTHOR_SEP, CATEGORY
+from .schema import AUTHOR_SEP, CATEGORY, canonical_arxiv_id
 
 DEFAULT_URL = "https://export.arxiv.org/api/query"
 DEFAULT_DELAY = 3.0
@@ -47,8 +47,6 @@ ENV_TIMEOUT = "READINGLIST_ARXIV_TIMEOUT"
 ATOM = "{http://www.w3.org/2005/Atom}"
 ID_EXAMPLES = "2509.17567, 2509.17567v2, arXiv:2509.17567, https://arxiv.org/abs/2509.17567 or hep-th/9901001"
 
-_NEW_ID = re.compile(r"(?P<yymm>\d{4})\.(?P<number>\d{4,5})")
-_OLD_ID = re.compile(r"(?P<archive>[a-z][a-z\-]*)(?:\.(?P<subject>[a-z]{2}))?/(?P<yymm>\d{4})(?P<number>\d{3})")
 _VERSION = re.compile(r"v(?P<version>[1-9]\d*)$")
 _URL_PATH = re.compile(r"/(?:abs|pdf|html|format)/(?P<id>.+?)(?:\.pdf)?/?")
 
@@ -100,25 +98,10 @@ def parse_arxiv_ref(text: str) -> ArxivRef:
     if found:
         version = int(found.group("version"))
         value = value[: found.start()]
-    arxiv_id = _canonical_id(value)
+    arxiv_id = canonical_arxiv_id(value)
     if arxiv_id is None:
         raise ArxivIdError(raw, f"an arXiv id or an arxiv.org link, such as {ID_EXAMPLES}")
     return ArxivRef(arxiv_id, version)
-
-
-def _canonical_id(value: str) -> str | None:
-    """The versionless canonical id for a new- or old-style id, or None if it is not one."""
-    new = _NEW_ID.fullmatch(value)
-    if new:
-        yymm, number = new.group("yymm"), new.group("number")
-        digits = 5 if yymm >= "1501" else 4
-        if not 1 <= int(yymm[2:]) <= 12 or yymm < "0704" or len(number) != digits:
-            return None
-        return value
-    old = _OLD_ID.fullmatch(value.lower())
-    if old and 1 <= int(old.group("yymm")[2:]) <= 12:
-        return f"{old.group('archive')}/{old.group('yymm')}{old.group('number')}"
-    return None
 
 
 def versionless(short_id: str) -> str:

@@ -18,14 +18,12 @@ their notes and tags; those identified from their notes are listed in :data:`IDE
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .arxiv_client import ArxivIdError, parse_arxiv_ref
 from .schema import (
     NEEDS_TITLE,
-    NEW_ARXIV_ID,
-    OLD_ARXIV_ID,
     TAG_SEP,
     arxiv_abs_url,
     arxiv_month,
@@ -95,11 +93,11 @@ class Entry:
 
 
 def arxiv_id_from_url(url: str) -> str:
-    """The versionless arXiv id in an ``arxiv.org/abs|pdf/`` URL, or ``""``."""
-    match = re.match(r"https?://(?:www\.)?arxiv\.org/(?:abs|pdf)/(.+?)(?:v\d+)?(?:\.pdf)?/?$", url)
-    if match and (NEW_ARXIV_ID.fullmatch(match.group(1)) or OLD_ARXIV_ID.fullmatch(match.group(1))):
-        return match.group(1)
-    return ""
+    """The versionless arXiv id of an ``arxiv.org`` link, or ``""`` for any other link."""
+    try:
+        return parse_arxiv_ref(url).arxiv_id if "arxiv.org/" in url else ""
+    except ArxivIdError:
+        return ""
 
 
 def split_tags(line: str, known: list[str]) -> list[str] | None:

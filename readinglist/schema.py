@@ -57,8 +57,8 @@ TAG_SEP = ";"
 AUTHOR_SEP = ";"
 NEEDS_TITLE = "needs-title"
 
-NEW_ARXIV_ID = re.compile(r"\d{4}\.\d{4,5}")
-OLD_ARXIV_ID = re.compile(r"[a-z][a-z\-]*(\.[A-Z]{2})?/\d{7}")
+NEW_ARXIV_ID = re.compile(r"(?P<yymm>\d{4})\.(?P<number>\d{4,5})")
+OLD_ARXIV_ID = re.compile(r"(?P<archive>[a-z][a-z\-]*)(?:\.(?P<subject>[a-z]{2}))?/(?P<yymm>\d{4})(?P<number>\d{3})")
 SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 URL = re.compile(r"https?://[^\s<>\"]+")
@@ -94,9 +94,26 @@ class DataError(Exception):
         super().__init__("\n".join(str(p) for p in problems))
 
 
+def canonical_arxiv_id(value: str) -> str | None:
+    """The canonical versionless id for a new-style (``2509.17567``) or old-style id
+    (``hep-th/9901001``; ``math.GT/0309136`` becomes ``math/0309136``, the form arXiv answers with),
+    or None if ``value`` is not one: a real month, 4 digits before 2015 and 5 from 2015 on."""
+    new = NEW_ARXIV_ID.fullmatch(value)
+    if new:
+        yymm, number = new.group("yymm"), new.group("number")
+        digits = 5 if yymm >= "1501" else 4
+        if not 1 <= int(yymm[2:]) <= 12 or yymm < "0704" or len(number) != digits:
+            return None
+        return value
+    old = OLD_ARXIV_ID.fullmatch(value.lower())
+    if old and 1 <= int(old.group("yymm")[2:]) <= 12:
+        return f"{old.group('archive')}/{old.group('yymm')}{old.group('number')}"
+    return None
+
+
 def is_arxiv_id(value: str) -> bool:
-    """True for a versionless arXiv id, new style (``2509.17567``) or old (``hep-th/9901001``)."""
-    return bool(NEW_ARXIV_ID.fullmatch(value) or OLD_ARXIV_ID.fullmatch(value))
+    """True for a canonical versionless arXiv id (see :func:`canonical_arxiv_id`)."""
+    return canonical_arxiv_id(value) == value
 
 
 def arxiv_abs_url(arxiv_id: str) -> str:

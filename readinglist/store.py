@@ -28,6 +28,7 @@ from .schema import (
     DataError,
     Problem,
     arxiv_abs_url,
+    canonical_arxiv_id,
     is_arxiv_id,
     join_list,
     split_list,
@@ -190,7 +191,14 @@ def check_records(records: list[Record], topics: Topics, name: str) -> list[Prob
         aid = v["arxiv_id"]
         if aid:
             if not is_arxiv_id(aid):
-                bad(rec, "arxiv_id", "an arXiv id without version, such as 2509.17567 or hep-th/9901001")
+                canonical = canonical_arxiv_id(aid)
+                bad(
+                    rec,
+                    "arxiv_id",
+                    f"the canonical form {canonical!r}"
+                    if canonical
+                    else "an arXiv id without version, such as 2509.17567 or hep-th/9901001",
+                )
             else:
                 if v["id"] != aid:
                     bad(rec, "id", f"the arXiv id {aid!r} for an arXiv entry")

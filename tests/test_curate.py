@@ -323,13 +323,18 @@ def test_enrich_refuses_ids_outside_the_list_before_any_request(atom, data_copy,
 
 def test_an_old_style_id_with_subject_class_is_the_same_paper(atom, data_copy, capsys):
     path = data_copy / "papers.csv"
-    old = "math.GT/0309136"  # valid in the list; arXiv itself answers with math/0309136
-    row = f"{old},Knots,paper,https://arxiv.org/abs/{old},,{old},2003-09,Application,,,,,\n"
     text = path.read_text(encoding="utf-8")
-    path.write_text(text + row, encoding="utf-8")
     line = text.count("\n") + 1  # the file line of the new row (abstracts span several lines)
-    atom.add(make_paper("math/0309136", published="2003-09-10T00:00:00Z", categories=["math.GT"]))
-    assert main(["add", "arXiv:math/0309136v1", "--tags", "Application"]) == 1
+    with_class = (
+        "math.GT/0309136,Knots,paper,https://arxiv.org/abs/math.GT/0309136,,math.GT/0309136,2003-09,Application,,,,,\n"
+    )
+    path.write_text(text + with_class, encoding="utf-8")
+    assert main(["validate"]) == 1  # the list keeps the form arXiv answers with
+    assert "the canonical form 'math/0309136'" in capsys.readouterr().err
+    old = "math/0309136"
+    path.write_text(text + with_class.replace("math.GT/", "math/"), encoding="utf-8")
+    atom.add(make_paper(old, published="2003-09-10T00:00:00Z", categories=["math.GT"]))
+    assert main(["add", "arXiv:math.GT/0309136v1", "--tags", "Application"]) == 1
     err = capsys.readouterr().err
     assert f"a paper not already in the list (math/0309136 is papers.csv:{line}, 'Knots')" in err
     assert main(["enrich", "--ids", old]) == 0
