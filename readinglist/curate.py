@@ -95,10 +95,6 @@ def reread(snapshot: Snapshot, topics: Topics) -> Snapshot:
     return read_snapshot(snapshot.path, topics)
 
 
-def save_records(records: list[store.Record], path: Path, topics: Topics) -> bool:
-    """Write through :func:`store.save` (validates, then replaces the file atomically)."""
-    return store.save(store.to_frame(records), path, topics)
-
 
 def papers_file(args: argparse.Namespace) -> Path:
     return Path(args.file) if args.file else store.papers_path()
@@ -253,7 +249,7 @@ def cmd_add(args: argparse.Namespace) -> int:
             store.Record(start + i, paper_values(papers[arxiv_id], args.kind, tags, notes))
             for i, arxiv_id in enumerate(ids)
         ]
-        save_records(snapshot.records + added, path, topics)
+        store.save_records(snapshot.records + added, path, topics)
     total = len(snapshot.records) + len(added)
     print(f"Added {len(added)} {'entry' if len(added) == 1 else 'entries'} to {path} (now {total} entries):")
     for rec in added:
@@ -334,7 +330,7 @@ def cmd_add_link(args: argparse.Namespace) -> int:
             "notes": notes,
             "review": "",
         }
-        save_records([*snapshot.records, store.Record(len(snapshot.records) + 2, values)], path, topics)
+        store.save_records([*snapshot.records, store.Record(len(snapshot.records) + 2, values)], path, topics)
     print(f"Added 1 entry to {path} (now {len(snapshot.records) + 1} entries):")
     print(f"  {slug}  {args.kind}  {args.date or '(no date)'}  {title}  [{values['tags']}]")
     return 0
@@ -464,7 +460,7 @@ def cmd_enrich(args: argparse.Namespace) -> int:
         snapshot = reread(snapshot, topics)
         records, report = plan_enrichment(snapshot.records, papers)
         if any(e.changes for e in report):
-            save_records(records, path, topics)
+            store.save_records(records, path, topics)
     print_enrichment(report, path, dry_run=False)
     return 0
 

@@ -331,10 +331,16 @@ def atomic_write(path: str | Path, data: bytes) -> None:
 def save(frame: pd.DataFrame, path: str | Path | None = None, topics: Topics | None = None) -> bool:
     """Validate and write the frame atomically. Return False (and write nothing) when the file
     already holds exactly these bytes. Raise :class:`DataError` (writing nothing) when invalid."""
+    return save_records(to_records(frame), path, topics, "data to save; line = row + 2")
+
+
+def save_records(
+    records: list[Record], path: str | Path | None = None, topics: Topics | None = None, what: str = "data to save"
+) -> bool:
+    """:func:`save` for text records (what :func:`read_records` returns), without a frame round trip."""
     path = Path(path) if path else papers_path()
     topics = topics or load_topics(topics_path())
-    records = to_records(frame)
-    problems = check_records(records, topics, f"{path} (data to save; line = row + 2)")
+    problems = check_records(records, topics, f"{path} ({what})")
     if problems:
         raise DataError(problems)
     data = serialize(records)
