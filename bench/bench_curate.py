@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 from bench.synthetic import write_synthetic_data  # noqa: E402
 from readinglist import store  # noqa: E402
 from readinglist.cli import main  # noqa: E402
-from readinglist.curate import read_snapshot, save_records  # noqa: E402
+from readinglist.curate import read_snapshot  # noqa: E402
 from readinglist.topics import load_topics  # noqa: E402
 from tests.atom_server import AtomServer, make_paper  # noqa: E402
 
@@ -101,7 +101,8 @@ def run() -> None:
         report("validate (store.validate)", timed(lambda: store.validate(path, topics), args.runs))
         report("add, in-process (cli.main)", timed(add_in_process, args.runs, before=restore))
         report("  of which: read + check the file", timed(lambda: read_snapshot(path, topics), args.runs))
-        report("  of which: store.save of 10,001", timed(lambda: save_records(added, path, topics), args.runs, restore))
+        save = timed(lambda: store.save_records(added, path, topics), args.runs, restore)
+        report("  of which: store.save_records", save)
         report("validate, command line", timed(cli("validate"), args.cli_runs))
         report("add, command line", timed(cli("add", NEW_PAPER, "--tags", "RL"), args.cli_runs, before=restore))
         report("python -m readinglist --help", timed(cli("--help"), args.cli_runs))
