@@ -17,14 +17,15 @@ Command = Callable[[argparse.Namespace], int]
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """Check papers.csv; print every problem; exit 1 if there is any."""
-    problems = store.validate(args.file)
+    path = Path(args.file) if args.file else store.papers_path()
+    records = store.read_records(path)  # structural problems raise DataError, printed by main()
+    problems = store.check_records(records, load_topics(store.topics_path()), str(path))
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:
         print(f"{len(problems)} problem(s) found; the file was not changed.", file=sys.stderr)
         return 1
-    frame = store.load(args.file)
-    print(f"{args.file or store.papers_path()}: {len(frame)} entries, all valid.")
+    print(f"{path}: {len(records)} entries, all valid.")
     return 0
 
 
