@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from . import store
-from .cards import CardContext, card, title_of
+from .cards import CardContext, card, root_of, title_of
 from .schema import COLUMNS
 from .text import blocks, escape
 from .topics import UNTAGGED_PAGE, Chapter, Topics, load_topics
@@ -106,9 +106,8 @@ class Book:
     def context(self, page: str) -> CardContext:
         from . import bibtex
 
-        root = "../" * page.count("/")
         titles = dict(zip(self.frame["id"], self.frame["title"], strict=True))
-        return CardContext(self.topics, root, page, self.related, titles, self.homes, bibtex)
+        return CardContext(self.topics, page, self.related, titles, self.homes, bibtex)
 
     def chapter_page(self, slug: str) -> ChapterPage:
         return ChapterPage(self, self.topics.chapter(slug))
@@ -130,7 +129,7 @@ class Page:
 
     @property
     def root(self) -> str:
-        return "../" * self.path.count("/")
+        return root_of(self.path)
 
     def figure_list(self) -> list[Figure]:
         """The page's charts (none by default)."""

@@ -29,17 +29,25 @@ UNTITLED = "Untitled entry (its title was lost; see the notes)"
 MAX_AUTHORS = 8
 
 
+def root_of(page: str) -> str:
+    """The way back from a page to the book root: ``../`` from ``chapters/x.html``, ``""`` from ``index.html``."""
+    return "../" * page.count("/")
+
+
 @dataclass
 class CardContext:
     """What a card needs besides its row: the topics, where the page sits, and optional extras."""
 
     topics: Topics
-    root: str = "../"
     page: str = ""
     related: Mapping[str, list[str]] = field(default_factory=dict)
     titles: Mapping[str, str] = field(default_factory=dict)
     homes: Mapping[str, str] = field(default_factory=dict)
     bibtex: Any = None
+
+    @property
+    def root(self) -> str:
+        return root_of(self.page)
 
     def href(self, page: str, anchor: str = "") -> str:
         """A link from the current page to ``page`` (relative to the book root)."""

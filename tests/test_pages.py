@@ -210,7 +210,7 @@ def test_no_field_content_breaks_a_card(title, notes, abstract):
     topics = load_topics(DATA / "topics.csv")
     title = title if title.strip() else "t"
     row = book.frame.iloc[0].to_dict() | {"title": title, "notes": notes, "abstract": abstract}
-    ctx = CardContext(topics, "../", "chapters/rl.html")
+    ctx = CardContext(topics, "chapters/rl.html")
     doc = parse(to_html(card(row, ctx)))
     (el,) = cards(doc)
     assert el.attrs["id"] == row["id"]
