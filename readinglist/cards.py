@@ -22,7 +22,7 @@ from urllib.parse import urlparse
 import pandas as pd
 
 from .schema import NEEDS_TITLE, arxiv_pdf_url
-from .text import attribute, blocks, code_span, escape, inline
+from .text import attribute, blocks, code_span, escape, inline, link_target
 from .topics import Topics
 
 UNTITLED = "Untitled entry (its title was lost; see the notes)"
@@ -102,7 +102,7 @@ def meta_line(row: Mapping[str, Any], ctx: CardContext) -> str:
     if row["arxiv_id"]:
         links.append(("PDF", arxiv_pdf_url(row["arxiv_id"])))
     if links:
-        parts.append(" ".join(f"[{escape(label)}](<{url}>){{.paper-extra-link}}" for label, url in links))
+        parts.append(" ".join(f"[{escape(label)}]({link_target(url)}){{.paper-extra-link}}" for label, url in links))
     return " · ".join(parts)
 
 
@@ -117,7 +117,7 @@ def card(row: Mapping[str, Any], ctx: CardContext) -> str:
     has_notes = bool(row["notes"].strip())
     classes = ".paper-card" + (" .has-notes" if has_notes else "")
     title = inline(title_of(row)) if row["title"] else escape(UNTITLED)
-    heading = f"[{title}](<{row['url']}>)" if row["url"] else title
+    heading = f"[{title}]({link_target(row['url'])})" if row["url"] else title
     out = [f'::: {{id="{entry_id}" {classes}}}', "", f"### {heading} {{#{heading_id(entry_id)} .unnumbered}}", ""]
     if row["authors"]:
         out += [authors_line(row["authors"]), ""]

@@ -23,6 +23,7 @@ URL = re.compile(r"https?://[^\s<>\"'`{}|\\^\[\]]+[^\s<>\"'`{}|\\^\[\].,;:!?)]")
 TOKEN = re.compile(
     f"(?P<math>{MATH.pattern})|(?P<cmd>{TEXT_COMMAND.pattern})|(?P<tex>{TEX_ESCAPE.pattern})|(?P<url>{URL.pattern})"
 )
+URL_UNSAFE = set('<>{}"`\\')
 UNSAFE_IN_MATH = ("{{<", "{{%", ">}}", "%}}")
 WRAP = {"emph": "*", "textit": "*", "textbf": "**"}
 
@@ -30,6 +31,13 @@ WRAP = {"emph": "*", "textit": "*", "textbf": "**"}
 def escape(text: str) -> str:
     """Plain text as Markdown that renders to exactly that text (whitespace runs become one space)."""
     return re.sub(r"\s+", " ", text).translate(ESCAPES)
+
+
+def link_target(url: str) -> str:
+    """A URL as a Markdown link destination (``<...>``) that nothing can read as markup: characters
+    that could close it or start a shortcode (``<>{}``, quotes, backslash, whitespace) are
+    percent-encoded, which leaves the address the same."""
+    return "<" + "".join(f"%{ord(ch):02X}" if ch in URL_UNSAFE or ch.isspace() else ch for ch in url) + ">"
 
 
 def code_span(text: str) -> str:
@@ -59,7 +67,7 @@ def inline(text: str) -> str:
         elif match.group("tex") is not None:
             out.append(escape(token[1]))
         elif match.group("url") is not None:
-            out.append(f"[{escape(token)}](<{token}>)")
+            out.append(f"[{escape(token)}]({link_target(token)})")
         else:
             out.append(escape(token))
         pos = match.end()

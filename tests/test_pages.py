@@ -230,3 +230,17 @@ def test_every_card_offers_its_citation(pages):
             assert key in cite.attrs.get("title", "")
             (block,) = cite.find_all("pre")
             assert block.all_text().startswith("@misc{" + key + ",")
+
+
+def test_a_hostile_url_stays_one_link():
+    """A URL is validated as http(s) without spaces, but may still hold shortcode or HTML characters."""
+    book = Book.load()
+    url = 'https://example.org/{{< include x >}}/a"b<c>d`e\\f'
+    row = book.frame.iloc[0].to_dict() | {"url": url, "links": [url]}
+    markdown = card(row, CardContext(book.topics, "chapters/rl.html"))
+    assert "{{<" not in markdown
+    doc = parse(to_html(markdown))
+    (heading,) = doc.find_all("h3")
+    (link,) = heading.find_all("a")
+    assert link.attrs["href"] == "https://example.org/%7B%7B%3C%20include%20x%20%3E%7D%7D/a%22b%3Cc%3Ed%60e%5Cf"
+    assert not doc.find_all("script")
