@@ -55,6 +55,8 @@ REST_COLOR = "#d9d9d9"
 #: The Vega-Lite version of Altair's schema (``6.4``), used for the JS bundle and offline rendering.
 VL_VERSION = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
 WIDTH = 560
+FOCUS_SHARE = 0.9  # a timeline opens on the span of the newest 90% of the dated entries...
+FOCUS_MIN_YEARS = 4  # ...when the list spans at least this many years
 EMBED_OPTIONS = {"actions": False, "renderer": "svg"}
 
 
@@ -169,9 +171,56 @@ def _month_name(month: str) -> str:
     return pd.Timestamp(f"{month}-01").strftime("%B %Y")
 
 
-def _month_x(**kwargs: Any) -> alt.X:
+def _month_x(focus: Focus | None = None, **kwargs: Any) -> alt.X:
     # Months are "YYYY-MM" strings: JavaScript parses them as UTC, so the time unit is UTC too.
+    if focus is not None:
+        kwargs["scale"] = alt.Scale(domain=[_utc(focus.start), _utc(focus.after_end)])
     return alt.X("month:T", timeUnit="utcyearmonth", title="Month", **kwargs)
+
+
+def _utc(month: str) -> dict[str, Any]:
+    return {"year": int(month[:4]), "month": int(month[5:7]), "date": 1, "utc": True}
+
+
+@dataclass(frozen=True)
+class Focus:
+    """The months a timeline shows first when the list spans many years but most entries are recent:
+    from January of the year where the newest ``FOCUS_SHARE`` of the dated entries begin, to the last
+    month. The reader drags the axis to the older ones; nothing is dropped."""
+
+    start: str
+    end: str
+    older: int
+    oldest: str
+
+    @property
+    def after_end(self) -> str:
+        year, month = int(self.end[:4]), int(self.end[5:7])
+        return f"{year + month // 12}-{month % 12 + 1:02d}"
+
+    def sentence(self) -> str:
+        return (
+            f" The axis opens on {_month_name(self.start)} to {_month_name(self.end)}, where most entries are; "
+            f"drag the chart sideways to see the {self.older} older "
+            f"{_plural(self.older, 'entries')}, back to {_month_name(self.oldest)}."
+        )
+
+
+def _focus(months: Sequence[str | None]) -> Focus | None:
+    """The :class:`Focus` of a list's dated months, or None when showing all of them reads well."""
+    dated = sorted(m for m in months if m)
+    if not dated:
+        return None
+    start = dated[int(len(dated) * (1 - FOCUS_SHARE))][:4] + "-01"
+    older = sum(1 for m in dated if m < start)
+    if not older or int(dated[-1][:4]) - int(dated[0][:4]) < FOCUS_MIN_YEARS:
+        return None
+    return Focus(start, dated[-1], older, dated[0])
+
+
+def _pan() -> alt.Parameter:
+    """Drag the time axis sideways. Wheel zoom stays off: it would catch the reader's page scrolling."""
+    return alt.selection_interval(bind="scales", encodings=["x"], zoom=False, name="time_axis")
 
 
 def _month_tooltip() -> alt.Tooltip:
@@ -248,12 +297,13 @@ def timeline(frame: pd.DataFrame, topics: Topics) -> Figure:
         row["entries"].append(n)
     values = [{"month": m, **row} for m, row in rows.items()]
     present = [t for t in topics.tags if any(tag == t for _, tag in per_tag)]
+    focus = _focus(months)
     chart = (
         alt.Chart(_data(values))
         .transform_flatten(["tag", "entries"])
-        .mark_bar()
+        .mark_bar(clip=True)
         .encode(
-            x=_month_x(),
+            x=_month_x(focus),
             y=alt.Y(
                 "entries:Q", stack="zero", title="Entries (once per tag)", axis=alt.Axis(tickMinStep=1, format="d")
             ),
@@ -267,6 +317,8 @@ def timeline(frame: pd.DataFrame, topics: Topics) -> Figure:
         )
         .properties(width=WIDTH, height=240)
     )
+    if focus:
+        chart = chart.add_params(_pan())
     dated = sum(per_month.values())
     if per_month:
         span = f"from {_month_name(min(per_month))} to {_month_name(max(per_month))}"
@@ -276,7 +328,7 @@ def timeline(frame: pd.DataFrame, topics: Topics) -> Figure:
         ).strip()
     else:
         alt_text = "Stacked bar chart of entries per month by tag; no entry has a month."
-    left_out = _left_out(frame)
+    left_out = _left_out(frame) + (focus.sentence() if focus else "")
     alt_text += left_out
     caption = "Entries per month, stacked by tag; an entry with several tags counts once for each of them." + left_out
     return Figure("fig-timeline", _finish(chart, "Entries per month, by tag", alt_text), caption, alt_text)
@@ -419,14 +471,15 @@ def chapter_timeline(frame: pd.DataFrame, topics: Topics, chapter: Chapter) -> F
     dots.sort(key=lambda d: (d["date"], d["title"]))
     per_month = Counter(dot.pop("month") for dot in dots)
     bars = [{"month": m, "chapter": per_month[m], "rest": n} for m, n in sorted(rest.items())]
+    focus = _focus(months)  # the whole list's, so every chapter opens on the same months
     legend = alt.Legend(title="Tag", values=list(chapter.tags)) if len(chapter.tags) > 1 else None
     y_axis = alt.Axis(tickMinStep=1, format="d")
     rest_layer = (
         alt.Chart(_data(bars))
         .transform_calculate(total="datum.chapter + datum.rest")
-        .mark_bar(color=REST_COLOR)
+        .mark_bar(color=REST_COLOR, clip=True)
         .encode(
-            x=_month_x(),
+            x=_month_x(focus),
             y=alt.Y("chapter:Q", title="Entries per month", axis=y_axis),
             y2="total:Q",
             tooltip=[
@@ -444,9 +497,9 @@ def chapter_timeline(frame: pd.DataFrame, topics: Topics, chapter: Chapter) -> F
         )
         .transform_window(slot="row_number()", groupby=["month"], sort=[alt.SortField("date"), alt.SortField("title")])
         .transform_calculate(slot="datum.slot - 0.5")
-        .mark_circle(size=60, opacity=1, stroke="white", strokeWidth=0.5, cursor="pointer")
+        .mark_circle(size=60, opacity=1, stroke="white", strokeWidth=0.5, cursor="pointer", clip=True)
         .encode(
-            x=_month_x(bandPosition=0.5),
+            x=_month_x(focus, bandPosition=0.5),
             y=alt.Y("slot:Q", title="Entries per month", axis=y_axis),
             color=alt.Color("tag:N", scale=tag_color_scale(topics), legend=legend),
             href=alt.Href("url:N"),
@@ -458,6 +511,8 @@ def chapter_timeline(frame: pd.DataFrame, topics: Topics, chapter: Chapter) -> F
             ],
         )
     )
+    if focus:
+        rest_layer = rest_layer.add_params(_pan())
     chart = alt.layer(rest_layer, dot_layer).properties(width=WIDTH, height=200)
     n_in, n_rest = len(dots), sum(rest.values())
     if per_month:
@@ -473,6 +528,13 @@ def chapter_timeline(frame: pd.DataFrame, topics: Topics, chapter: Chapter) -> F
             "has no dated entry."
         )
     left_out = _left_out(frame, inside, "entries of this chapter")
+    if focus:
+        older = sum(1 for m, is_in in zip(months, inside, strict=True) if is_in and m and m < focus.start)
+        left_out += (
+            f" The axis opens on {_month_name(focus.start)} to {_month_name(focus.end)}, like the list's timeline; "
+            "drag the chart sideways to see older entries"
+            + (f" ({older} of this chapter)." if older else ".")
+        )
     alt_text += left_out
     caption = (
         f"Entries tagged {_tags_phrase(chapter)} per month, one dot per entry (click a dot to open it), "

@@ -185,7 +185,7 @@ def test_hovering_an_entry_shows_its_title(chart_site: ChartSite, frame: pd.Data
     expect(marks).to_have_count(len(expected))
     if not expected:
         pytest.skip(f"the chapter {slug} has no entry dated by month, so its timeline has no entry mark")
-    mark = marks.first
+    mark = marks.last  # dots run oldest to newest; the timeline opens on the recent months
     title = mark.get_attribute("aria-label")
     assert title in dict(expected)
     try:
@@ -198,6 +198,31 @@ def test_hovering_an_entry_shows_its_title(chart_site: ChartSite, frame: pd.Data
         hide_tooltip(page)
 
 
+def test_dragging_the_timeline_shows_older_months(chart_site: ChartSite, frame: pd.DataFrame) -> None:
+    """The list spans 2016 to 2025; the timeline opens on the recent months and drags back to the rest."""
+    page = chart_site.pages["overview"]
+    labels = page.locator("#fig-timeline svg .role-axis-label text")
+
+    def earliest_year() -> int:
+        return min(int(t[-4:]) for t in labels.all_text_contents() if re.fullmatch(r"[A-Z][a-z]{2} \d{4}", t))
+
+    oldest = int(frame["date"].min().year)
+    opening = earliest_year()
+    assert opening > oldest, "the timeline opens on the recent months"
+    try:
+        box = page.locator("#fig-timeline svg").bounding_box()
+        assert box
+        y = box["y"] + box["height"] / 2
+        page.mouse.move(box["x"] + box["width"] * 0.3, y)
+        page.mouse.down()
+        page.mouse.move(box["x"] + box["width"] * 0.7, y, steps=10)
+        page.mouse.up()
+        expect(labels.filter(has_text=str(opening - 1)).first).to_be_visible()
+    finally:
+        page.reload()
+        wait_for_charts(page)
+
+
 def test_clicking_an_entry_opens_its_url(browser: Browser, chart_site: ChartSite, frame: pd.DataFrame) -> None:
     slug = next((s for s in CHAPTERS if dated_entries(frame, s)), None)
     assert slug, "no chapter has an entry dated by month"
@@ -208,7 +233,7 @@ def test_clicking_an_entry_opens_its_url(browser: Browser, chart_site: ChartSite
         page = context.new_page()
         page.goto(chart_site.server.url(f"{slug}.html"))
         wait_for_charts(page)
-        mark = page.locator(f"#fig-{slug}-timeline {ENTRY_MARKS}").first
+        mark = page.locator(f"#fig-{slug}-timeline {ENTRY_MARKS}").last  # the newest: in the opening view
         url = entries[mark.get_attribute("aria-label")]
         guard.expect_navigation(url)
         mark.click()
@@ -231,7 +256,7 @@ def test_a_shown_tooltip_has_no_serious_accessibility_violations(chart_site: Cha
     slug = next(s for s in CHAPTERS if dated_entries(frame, s))
     page = chart_site.pages[slug]
     try:
-        page.locator(f"#fig-{slug}-timeline {ENTRY_MARKS}").first.hover()
+        page.locator(f"#fig-{slug}-timeline {ENTRY_MARKS}").last.hover()
         page.locator(TOOLTIP).wait_for(state="visible")  # a timeout here is an error, not the expected failure
         violations = serious_violations(page, TOOLTIP)
     finally:
@@ -419,7 +444,7 @@ def test_book_pages_are_accessible_in_both_themes(
         page.screenshot(path=ARTIFACTS / f"{name}-{theme}.png", full_page=True)
         assert not violations, describe_violations(violations)
         if name == "chapter":
-            page.locator(f"{ENTRY_MARKS}").first.hover()
+            page.locator(f"{ENTRY_MARKS}").last.hover()
             expect(page.locator(TOOLTIP)).to_be_visible()
             violations = serious_violations(page, TOOLTIP)
             assert not violations, "the entry tooltip: " + describe_violations(violations)
