@@ -23,7 +23,7 @@ import pandas as pd
 from . import store
 from .cards import CardContext, card, root_of, title_of
 from .schema import COLUMNS
-from .text import blocks, escape
+from .text import blocks, escape, inline
 from .topics import UNTAGGED_PAGE, Chapter, Topics, load_topics
 
 if TYPE_CHECKING:
@@ -228,6 +228,16 @@ class PrefacePage(Page):
             )
         )
         return "\n".join(lines) + "\n"
+
+    def noted(self) -> str:
+        """Every entry with the curator's notes, newest first: a link to its card and the notes'
+        first sentence, so a returning reader finds them in one place."""
+        frame = self.book.frame
+        lines = []
+        for row in newest_first(frame[frame["notes"].str.strip() != ""]).to_dict("records"):
+            first = re.split(r"(?<=[.!?])\s", row["notes"].strip(), maxsplit=1)[0]
+            lines.append(f"- {self.link(row['id'], title_of(row))}: {inline(first)}")
+        return "\n".join(lines) + "\n" if lines else "None yet.\n"
 
     def figure_list(self) -> list[Figure]:
         from .charts import overview_figures

@@ -244,3 +244,14 @@ def test_a_hostile_url_stays_one_link():
     (link,) = heading.find_all("a")
     assert link.attrs["href"] == "https://example.org/%7B%7B%3C%20include%20x%20%3E%7D%7D/a%22b%3Cc%3Ed%60e%5Cf"
     assert not doc.find_all("script")
+
+
+def test_preface_lists_every_entry_with_notes(pages):
+    section = pages["index.html"]
+    noted = [r for r in ROWS if r["notes"].strip()]
+    links = [a.attrs["href"] for a in section.find_all("a") if "#" in a.attrs.get("href", "")]
+    for row in noted:
+        assert any(href.endswith(f"#{row['id']}") for href in links), row["id"]
+    text = re.sub(r"\s+", " ", section.all_text())
+    for row in noted:
+        assert row["notes"].strip()[:30] in text, row["id"]
