@@ -139,18 +139,12 @@ def matches(
     return mask
 
 
-def entries_table(
-    frame: pd.DataFrame,
-    tags: Sequence[str] | str | None = None,
-    since: str | None = None,
-    until: str | None = None,
-    text: str | None = None,
-    topics: Topics | None = None,
-) -> pd.DataFrame:
-    """The entries that pass the filters of :func:`matches`, newest first (undated last, ties in
-    the file's order), as a table to read: ``date`` as written in the file, ``tags`` joined with
-    commas, ``notes`` whether the curator wrote any."""
-    rows = newest_first(frame[matches(frame, tags, since, until, text, topics)])
+def entries_table(frame: pd.DataFrame, **filters: Any) -> pd.DataFrame:
+    """The entries that pass the filters of :func:`matches` (``tags``, ``since``, ``until``,
+    ``text``, ``topics``), newest first (undated last, ties in the file's order), as a table to
+    read: ``date`` as written in the file, ``tags`` joined with commas, ``notes`` whether the
+    curator wrote any."""
+    rows = newest_first(frame[matches(frame, **filters)])
     table = pd.DataFrame(
         {
             "date": [format_date(d, p) for d, p in zip(rows["date"], rows["date_precision"], strict=True)],
