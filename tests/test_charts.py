@@ -5,14 +5,12 @@ Expected values are computed here from the CSV files with the csv module, not wi
 
 from __future__ import annotations
 
-import csv
 import html
 import json
 import re
 from collections import Counter
 from html.parser import HTMLParser
 from itertools import combinations
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,25 +22,10 @@ from readinglist import charts, store
 from readinglist.schema import COLUMNS
 from readinglist.topics import load_topics
 
-ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT / "data"
-
+from .conftest import DATA
+from .expected import csv_rows, csv_topics, tags_of
 
 # ---------------------------------------------------------------- expectations from the CSV files
-
-
-def csv_rows() -> list[dict[str, str]]:
-    with open(DATA / "papers.csv", encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
-
-
-def csv_topics() -> list[dict[str, str]]:
-    with open(DATA / "topics.csv", encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
-
-
-def tags_of(row: dict[str, str]) -> list[str]:
-    return [t.strip() for t in row["tags"].split(";") if t.strip()]
 
 
 def month_of(row: dict[str, str]) -> str | None:

@@ -6,11 +6,9 @@ Expected rows are computed here from the CSV files with the csv module, not with
 
 from __future__ import annotations
 
-import csv
 import html
 import json
 import re
-from pathlib import Path
 from typing import Any
 
 import altair as alt
@@ -21,20 +19,10 @@ import vl_convert
 from readinglist import charts, explore
 from readinglist.book import Book
 
-ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT / "data"
-
+from .conftest import DATA
+from .expected import chapter_slugs, csv_rows, tags_of
 
 # ---------------------------------------------------------------- expectations from the CSV files
-
-
-def csv_rows() -> list[dict[str, str]]:
-    with open(DATA / "papers.csv", encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
-
-
-def tags_of(row: dict[str, str]) -> list[str]:
-    return [t.strip() for t in row["tags"].split(";") if t.strip()]
 
 
 def padded(date: str) -> str:
@@ -311,7 +299,7 @@ def test_setup_enables_the_renderer_and_full_titles(book, renderer_restored):
     assert not any("html" in key or "vegalite" in key for key in data)
 
 
-@pytest.mark.parametrize("slug", Book.load(DATA).topics.chapter_slugs())
+@pytest.mark.parametrize("slug", chapter_slugs())
 def test_chapter_figures_are_the_ones_the_chapter_embeds(book, slug):
     page = book.chapter_page(slug)
     figures = explore.chapter_figures(page)

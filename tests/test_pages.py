@@ -5,7 +5,6 @@ Expected values are computed from data/papers.csv with the csv module, not with 
 
 from __future__ import annotations
 
-import csv
 import re
 import shutil
 from pathlib import Path
@@ -21,15 +20,12 @@ from readinglist.qmd import run_qmd
 from readinglist.topics import load_topics
 
 from .conftest import DATA, ROOT
+from .expected import chapter_slugs, csv_rows, csv_topics, tags_of
 from .htmlcheck import Element, parse, to_html
 
-TOPICS = list(csv.DictReader((DATA / "topics.csv").open(encoding="utf-8")))
-ROWS = list(csv.DictReader((DATA / "papers.csv").open(encoding="utf-8", newline="")))
-CHAPTERS = list(dict.fromkeys(t["chapter"] for t in TOPICS))
-
-
-def tags_of(row: dict) -> list[str]:
-    return [t.strip() for t in row["tags"].split(";") if t.strip()]
+TOPICS = csv_topics()
+ROWS = csv_rows()
+CHAPTERS = chapter_slugs()
 
 
 def chapter_rows(slug: str) -> list[dict]:

@@ -5,7 +5,6 @@ These tests need the `quarto` command; where it is not on PATH they are skipped 
 
 from __future__ import annotations
 
-import csv
 import json
 import re
 import shutil
@@ -13,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import DATA
+from .expected import chapter_slugs, csv_rows
 from .htmlcheck import parse
 
 QUARTO = shutil.which("quarto")
@@ -21,8 +20,8 @@ pytestmark = [
     pytest.mark.quarto,
     pytest.mark.skipif(QUARTO is None, reason="quarto is not on PATH (install Quarto >= 1.6 to run the render tests)"),
 ]
-ROWS = list(csv.DictReader((DATA / "papers.csv").open(encoding="utf-8", newline="")))
-CHAPTERS = list(dict.fromkeys(t["chapter"] for t in csv.DictReader((DATA / "topics.csv").open(encoding="utf-8"))))
+ROWS = csv_rows()
+CHAPTERS = chapter_slugs()
 
 
 @pytest.fixture(scope="module")
