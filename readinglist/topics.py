@@ -11,6 +11,7 @@ import csv
 import difflib
 import io
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from .schema import SLUG, DataError, Problem
@@ -70,17 +71,21 @@ class Topics:
                 return topic
         raise KeyError(tag)
 
-    def chapters(self) -> list[Chapter]:
-        """Chapters in book order, each with its topics."""
+    @cached_property
+    def _chapters(self) -> dict[str, Chapter]:
+        """Chapters by slug, in book order (built once: cards look chapters up for every tag)."""
         order: dict[str, list[Topic]] = {}
         for topic in self.topics:
             order.setdefault(topic.chapter, []).append(topic)
-        return [Chapter(slug, ts[0].chapter_title, ts[0].part, tuple(ts)) for slug, ts in order.items()]
+        return {slug: Chapter(slug, ts[0].chapter_title, ts[0].part, tuple(ts)) for slug, ts in order.items()}
+
+    def chapters(self) -> list[Chapter]:
+        """Chapters in book order, each with its topics."""
+        return list(self._chapters.values())
 
     def chapter(self, slug: str) -> Chapter:
-        for chapter in self.chapters():
-            if chapter.slug == slug:
-                return chapter
+        if slug in self._chapters:
+            return self._chapters[slug]
         raise KeyError(f"no chapter {slug!r} in the topics file; known: {', '.join(self.chapter_slugs())}")
 
     def chapter_slugs(self) -> list[str]:
