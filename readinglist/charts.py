@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import html
 import json
-import string
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ import vl_convert
 
 from .schema import SLUG
 from .store import atomic_write, format_date
+from .text import escape
 from .topics import Chapter, Topics
 
 #: Tag colors, assigned in book order: the strong tableau20 hues first, then their light partners,
@@ -635,11 +635,6 @@ def embed_html(fig: Figure, div_id: str | None = None) -> str:
     )
 
 
-def markdown_escape(text: str) -> str:
-    """Text as literal Markdown: whitespace collapsed, every ASCII punctuation character backslash-escaped."""
-    return "".join("\\" + c if c in string.punctuation else c for c in " ".join(text.split()))
-
-
 def figure_markdown(fig: Figure) -> str:
     """A Quarto cross-referenceable figure: a ``#fig-`` div holding the raw HTML chart, then the caption."""
     if not fig.id.startswith("fig-"):
@@ -647,7 +642,7 @@ def figure_markdown(fig: Figure) -> str:
     body = embed_html(fig, f"{fig.id}-chart")
     longest = max((len(line) - len(line.lstrip("`")) for line in body.split("\n")), default=0)
     fence = "`" * max(3, longest + 1)
-    return f"::: {{#{fig.id}}}\n\n{fence}{{=html}}\n{body}\n{fence}\n\n{markdown_escape(fig.caption)}\n\n:::\n"
+    return f"::: {{#{fig.id}}}\n\n{fence}{{=html}}\n{body}\n{fence}\n\n{escape(fig.caption)}\n\n:::\n"
 
 
 def write_vega_bundle(path: str | Path) -> Path:

@@ -20,9 +20,10 @@ import vl_convert
 from IPython.display import Markdown, display
 
 from . import charts
-from .book import ChapterPage, has_tags, newest_first
+from .book import has_tags, newest_first
 from .charts import Figure
 from .store import LIST_COLUMNS, format_date, parse_date
+from .text import escape
 from .topics import Topics
 
 #: The Altair renderer registered by :func:`setup`.
@@ -81,12 +82,7 @@ def show_figures(figures: Iterable[Figure]) -> None:
     """Display each figure's chart, then its caption."""
     for fig in figures:
         display(fig.chart)
-        display(Markdown(f"*{charts.markdown_escape(fig.caption)}*"))
-
-
-def chapter_figures(page: ChapterPage) -> list[Figure]:
-    """The figures a chapter page draws (its ``charts()`` embeds exactly these, in this order)."""
-    return page.figure_list()
+        display(Markdown(f"*{escape(fig.caption)}*"))
 
 
 # ---------------------------------------------------------------- the entries table

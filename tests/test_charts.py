@@ -518,11 +518,6 @@ def test_figure_markdown_caption_is_literal(overview, caption):
     check_figure_block(charts.Figure(fig.id, fig.chart, caption, caption))
 
 
-def test_markdown_escape():
-    assert charts.markdown_escape("*a* [b](c) $x$ @d") == r"\*a\* \[b\]\(c\) \$x\$ \@d"
-    assert charts.markdown_escape("two\n\nlines") == "two lines"
-
-
 def test_figure_ids_are_slugs():
     with pytest.raises(ValueError):
         charts.Figure("fig tags", None, "c", "a")

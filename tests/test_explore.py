@@ -18,6 +18,7 @@ import vl_convert
 
 from readinglist import charts, explore
 from readinglist.book import Book
+from readinglist.text import escape
 
 from .conftest import DATA
 from .expected import chapter_slugs, csv_rows, tags_of
@@ -302,7 +303,7 @@ def test_setup_enables_the_renderer_and_full_titles(book, renderer_restored):
 @pytest.mark.parametrize("slug", chapter_slugs())
 def test_chapter_figures_are_the_ones_the_chapter_embeds(book, slug):
     page = book.chapter_page(slug)
-    figures = explore.chapter_figures(page)
+    figures = page.figure_list()
     printed = page.charts()
     positions = [printed.index(charts.figure_markdown(fig)) for fig in figures]
     assert positions == sorted(positions)
@@ -315,4 +316,4 @@ def test_show_figures_displays_each_chart_then_its_caption(book, monkeypatch):
     figures = charts.overview_figures(book.frame, book.topics)
     explore.show_figures(figures)
     assert shown[0::2] == [fig.chart for fig in figures]
-    assert [m.data for m in shown[1::2]] == [f"*{charts.markdown_escape(fig.caption)}*" for fig in figures]
+    assert [m.data for m in shown[1::2]] == [f"*{escape(fig.caption)}*" for fig in figures]

@@ -80,7 +80,7 @@ def test_topic_notebook_takes_the_chapter_as_a_parameter():
     rest = "\n".join(c.source for c in cells[1:])
     assert '"rl"' not in rest
     assert "Book.load().chapter_page(topic)" in rest
-    for call in ("page.summary()", "page.entries()", "explore.chapter_figures(page)"):
+    for call in ("page.summary()", "page.entries()", "page.figure_list()"):
         assert call in rest
 
 
