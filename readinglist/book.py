@@ -88,7 +88,8 @@ class Book:
         """The three most similar entries of each entry; cached on disk by the text they depend on."""
         from .related import related
 
-        key = text_fingerprint(self.frame) + hashlib.sha256(inspect.getsource(related).encode()).hexdigest()[:8]
+        code = hashlib.sha256(inspect.getsource(inspect.getmodule(related)).encode()).hexdigest()[:8]
+        key = f"{text_fingerprint(self.frame)}{code}"
         path = self.cache_dir / f"related-{key}.json" if self.cache_dir else None
         if path and path.exists():
             return json.loads(path.read_text(encoding="utf-8"))
