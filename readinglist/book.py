@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import inspect
 import json
-import os
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -20,8 +19,9 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from . import store
+from . import bibtex, feed, listing, project, store
 from .cards import CardContext, card, root_of, title_of
+from .entries import has_tags, newest_first
 from .schema import COLUMNS
 from .text import blocks, escape, inline
 from .topics import UNTAGGED_PAGE, Chapter, Topics, load_topics
@@ -29,30 +29,9 @@ from .topics import UNTAGGED_PAGE, Chapter, Topics, load_topics
 if TYPE_CHECKING:
     from .charts import Figure
 
-ROOT = store.ROOT
 BUNDLE = "_assets/vega-bundle.js"
 CHAPTERS_BEGIN = "    # BEGIN chapters: generated from data/topics.csv by `python -m readinglist chapters`"
 CHAPTERS_END = "    # END chapters"
-
-
-def cache_dir() -> Path:
-    """Where computed results are kept between renders: ``$READINGLIST_CACHE`` or ``.cache/``."""
-    return Path(os.environ.get("READINGLIST_CACHE", ROOT / ".cache"))
-
-
-def newest_first(frame: pd.DataFrame) -> pd.DataFrame:
-    """Entries by date, newest first; undated last; ties keep the curator's order."""
-    return (
-        frame.assign(_order=range(len(frame)))
-        .sort_values(["date", "_order"], ascending=[False, True], na_position="last", kind="stable")
-        .drop(columns="_order")
-    )
-
-
-def has_tags(frame: pd.DataFrame, tags: tuple[str, ...] | list[str]) -> pd.Series:
-    """Mask of the entries carrying any of ``tags``."""
-    wanted = set(tags)
-    return frame["tags"].map(lambda ts: bool(wanted.intersection(ts)))
 
 
 def raw_html(html: str) -> str:
@@ -74,12 +53,12 @@ class Book:
 
     frame: pd.DataFrame
     topics: Topics
-    cache_dir: Path | None = field(default_factory=lambda: cache_dir())
+    cache_dir: Path | None = field(default_factory=project.cache_dir)
 
     @classmethod
     def load(cls, data_dir: str | Path | None = None) -> Book:
         """Load ``papers.csv`` and ``topics.csv`` (default: the project's data folder)."""
-        folder = Path(data_dir) if data_dir else store.data_dir()
+        folder = Path(data_dir) if data_dir else project.data_dir()
         topics = load_topics(folder / "topics.csv")
         return cls(store.load(folder / "papers.csv", topics), topics)
 
@@ -105,8 +84,6 @@ class Book:
         return {row.id: self.topics.home(row.tags) for row in self.frame[["id", "tags"]].itertuples()}
 
     def context(self, page: str) -> CardContext:
-        from . import bibtex
-
         titles = dict(zip(self.frame["id"], self.frame["title"], strict=True))
         return CardContext(self.topics, page, self.related, titles, self.homes, bibtex)
 
@@ -202,7 +179,7 @@ class PrefacePage(Page):
         super().__init__(book, "index.html")
 
     def introduction(self) -> str:
-        text = (store.data_dir() / "introduction.md").read_text(encoding="utf-8")
+        text = (project.data_dir() / "introduction.md").read_text(encoding="utf-8")
         return f"::: {{.curator-introduction}}\n{blocks(text)}\n:::\n"
 
     def contents(self) -> str:
@@ -341,13 +318,14 @@ def chapters_block(topics: Topics) -> list[str]:
     return lines
 
 
-def sync_chapters(root: Path = ROOT, topics: Topics | None = None, check: bool = False) -> list[str]:
+def sync_chapters(root: Path | None = None, topics: Topics | None = None, check: bool = False) -> list[str]:
     """Bring ``_quarto.yml``'s chapter list and the chapter files in line with the topics file.
 
     Missing chapter files are created from a template (existing ones are never overwritten: they may
     hold the curator's prose). Chapter files with no topic are reported. With ``check``, nothing is
     written. Returns what was (or would be) changed, or the problems found.
     """
+    root = root or project.root()
     topics = topics or load_topics(root / "data" / "topics.csv")
     config = root / "_quarto.yml"
     text = config.read_text(encoding="utf-8")
@@ -381,23 +359,18 @@ def sync_chapters(root: Path = ROOT, topics: Topics | None = None, check: bool =
     return changes
 
 
-def prerender(root: Path = ROOT) -> list[str]:
+def prerender(root: Path | None = None) -> list[str]:
     """Everything the render needs besides the pages: chapter list check, vega bundle, bib, feed, listing."""
-    from . import bibtex, feed, listing
     from .charts import write_vega_bundle
 
+    root = root or project.root()
     problems = sync_chapters(root, check=True)
     if problems:
         return [*problems, "run `python -m readinglist chapters` to fix the chapter list"]
     book = Book.load()
     write_vega_bundle(root / BUNDLE)
     bibtex.write_bibliography(book.frame, root / "references.bib")
-    feed.write_feed(book.frame, site_url(root), book.topics, root / "feed.xml")
+    feed.write_feed(book.frame, project.site_url(root), book.topics, root / "feed.xml")
     listing.write_listing(book.frame, book.topics, root / "all-entries.yml")
     return []
 
-
-def site_url(root: Path = ROOT) -> str:
-    """The book's ``site-url`` from ``_quarto.yml``."""
-    match = re.search(r"^\s*site-url:\s*(\S+)", (root / "_quarto.yml").read_text(encoding="utf-8"), re.M)
-    return match.group(1).strip("\"'").rstrip("/") if match else ""

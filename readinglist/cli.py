@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from . import store
+from . import project, store
 from .curate import register_commands
 from .schema import DataError
 from .topics import load_topics
@@ -94,7 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
     add("validate", cmd_validate, "check papers.csv; non-zero exit on problems")
     add("tags", cmd_tags, "entries per tag")
     p = add("import", cmd_import, "rebuild papers.csv from the text export")
-    p.add_argument("export", nargs="?", default=str(store.data_dir() / "export.txt"))
+    p.add_argument("export", nargs="?", default=str(project.data_dir() / "export.txt"))
     p.add_argument("--force", action="store_true", help="overwrite an existing papers.csv")
     register_commands(add)
     p = add("chapters", cmd_chapters, "make the book's chapter list follow data/topics.csv")

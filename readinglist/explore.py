@@ -20,8 +20,8 @@ import vl_convert
 from IPython.display import Markdown, display
 
 from . import charts
-from .book import has_tags, newest_first
 from .charts import Figure
+from .entries import has_tags, newest_first
 from .store import LIST_COLUMNS, format_date, parse_date
 from .text import escape
 from .topics import Topics

@@ -34,8 +34,8 @@ import pandas as pd
 import yaml
 
 from . import store
-from .book import newest_first
 from .cards import UNTITLED
+from .entries import newest_first
 from .text import escape, inline
 from .topics import Topics
 
@@ -89,17 +89,6 @@ def dump_items(items: list[dict[str, Any]]) -> str:
     return HEADER + body
 
 
-def write_generated(path: str | Path, text: str) -> None:
-    """Write a generated file as UTF-8, atomically, creating its folder; an unchanged file is left
-    alone (so its modification time tells when its content last changed)."""
-    path = Path(path)
-    data = text.encode("utf-8")
-    if path.exists() and path.read_bytes() == data:
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    store.atomic_write(path, data)
-
-
 def write_listing(frame: pd.DataFrame, topics: Topics, path: str | Path) -> None:
-    """Write the listing items to ``path`` (see :func:`write_generated`)."""
-    write_generated(path, dump_items(listing_items(frame, topics)))
+    """Write the listing items to ``path`` (see :func:`~readinglist.store.write_generated`)."""
+    store.write_generated(path, dump_items(listing_items(frame, topics)))

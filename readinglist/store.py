@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 from filelock import FileLock, Timeout
 
+from .project import data_dir
 from .schema import (
     AUTHOR_SEP,
     CATEGORY,
@@ -35,14 +36,8 @@ from .schema import (
 )
 from .topics import Topics, load_topics
 
-ROOT = Path(__file__).resolve().parent.parent
 LIST_COLUMNS: dict[str, str] = {"links": " ", "tags": TAG_SEP, "authors": AUTHOR_SEP, "categories": " "}
 LOCK_TIMEOUT = 30.0
-
-
-def data_dir() -> Path:
-    """The data folder: ``$READINGLIST_DATA`` if set, else ``data/`` of the project."""
-    return Path(os.environ.get("READINGLIST_DATA", ROOT / "data"))
 
 
 def papers_path() -> Path:
@@ -326,6 +321,17 @@ def atomic_write(path: str | Path, data: bytes) -> None:
         os.fsync(dir_fd)
     finally:
         os.close(dir_fd)
+
+
+def write_generated(path: str | Path, text: str) -> None:
+    """Write a generated file as UTF-8, atomically, creating its folder; an unchanged file is left
+    alone (so its modification time tells when its content last changed)."""
+    path = Path(path)
+    data = text.encode("utf-8")
+    if path.exists() and path.read_bytes() == data:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(path, data)
 
 
 def save(frame: pd.DataFrame, path: str | Path | None = None, topics: Topics | None = None) -> bool:
