@@ -25,8 +25,8 @@ from typing import Any
 import pandas as pd
 
 from .cards import title_of
+from .files import write_generated
 from .schema import is_arxiv_id
-from .store import write_generated
 
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 KEY_CHARS = re.compile(r"[^A-Za-z0-9:._-]")
@@ -213,5 +213,5 @@ def bibliography(frame: pd.DataFrame) -> str:
 
 
 def write_bibliography(frame: pd.DataFrame, path: str | Path) -> None:
-    """Write :func:`bibliography` to ``path`` (see :func:`~readinglist.store.write_generated`)."""
+    """Write :func:`bibliography` to ``path`` (see :func:`~readinglist.files.write_generated`)."""
     write_generated(path, bibliography(frame))

@@ -9,19 +9,21 @@ blocks drawn by a vega bundle served from the book (no CDN, no ``text/html`` dis
 from __future__ import annotations
 
 import hashlib
-import inspect
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from . import bibtex, feed, listing, project, store
-from .cards import CardContext, card, root_of, title_of
-from .entries import has_tags, newest_first
+from .cards import CardContext, card, raw_html, root_of, title_of
+from .entries import has_notes, has_tags, newest_first
+from .files import atomic_write
+from .render import package_hash
 from .schema import COLUMNS
 from .text import blocks, escape, inline
 from .topics import UNTAGGED_PAGE, Chapter, Topics, load_topics
@@ -30,13 +32,8 @@ if TYPE_CHECKING:
     from .charts import Figure
 
 BUNDLE = "_assets/vega-bundle.js"
-CHAPTERS_BEGIN = "    # BEGIN chapters: generated from data/topics.csv by `python -m readinglist chapters`"
-CHAPTERS_END = "    # END chapters"
-
-
-def raw_html(html: str) -> str:
-    """A pandoc raw HTML block."""
-    return f"```{{=html}}\n{html}\n```"
+CHART_COLUMNS = ("id", "title", "url", "date", "date_precision", "tags", "notes")
+DATA_SOURCE = UNTAGGED_PAGE.replace(".html", ".qmd")
 
 
 def text_fingerprint(frame: pd.DataFrame) -> str:
@@ -62,21 +59,46 @@ class Book:
         topics = load_topics(folder / "topics.csv")
         return cls(store.load(folder / "papers.csv", topics), topics)
 
+    def cached(self, name: str, key: str, compute: Callable[[], Any]) -> Any:
+        """``compute()``, kept as ``<cache>/<name>-<key>.json`` so a later render with the same key
+        reads it back; older versions of ``name`` are removed when a new one is written."""
+        path = self.cache_dir / f"{name}-{key}.json" if self.cache_dir else None
+        if path and path.exists():
+            return json.loads(path.read_text(encoding="utf-8"))
+        result = compute()
+        if path:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            for old in path.parent.glob(f"{name}-*.json"):
+                if old.stem.removeprefix(f"{name}-").isalnum():
+                    old.unlink()
+            atomic_write(path, json.dumps(result, ensure_ascii=False).encode("utf-8"))
+        return result
+
     @cached_property
     def related(self) -> dict[str, list[str]]:
         """The three most similar entries of each entry; cached on disk by the text they depend on."""
+        return self.cached("related", text_fingerprint(self.frame) + package_hash()[:8], self._related)
+
+    def _related(self) -> dict[str, list[str]]:
         from .related import related
 
-        code = hashlib.sha256(inspect.getsource(inspect.getmodule(related)).encode()).hexdigest()[:8]
-        key = f"{text_fingerprint(self.frame)}{code}"
-        path = self.cache_dir / f"related-{key}.json" if self.cache_dir else None
-        if path and path.exists():
-            return json.loads(path.read_text(encoding="utf-8"))
-        result = related(self.frame, k=3)
-        if path:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            store.atomic_write(path, json.dumps(result).encode("utf-8"))
-        return result
+        return related(self.frame, k=3)
+
+    @cached_property
+    def chart_frame(self) -> pd.DataFrame:
+        """What the charts read: the entries' ids, titles, links, dates and tags, and whether they
+        have notes (``notes`` is ``"yes"`` or ``""``), so editing a note's text leaves every chart as it was."""
+        frame = self.frame[list(CHART_COLUMNS)].copy()
+        frame["notes"] = has_notes(frame).map({True: "yes", False: ""})
+        return frame
+
+    @cached_property
+    def chart_key(self) -> str:
+        """A hash of everything the charts depend on: :attr:`chart_frame`, the topics and the code."""
+        digest = hashlib.sha256(self.chart_frame.to_json(orient="split", date_format="iso").encode())
+        digest.update(repr(self.topics).encode())
+        digest.update(package_hash().encode())
+        return digest.hexdigest()[:24]
 
     @cached_property
     def homes(self) -> dict[str, str]:
@@ -86,6 +108,32 @@ class Book:
     def context(self, page: str) -> CardContext:
         titles = dict(zip(self.frame["id"], self.frame["title"], strict=True))
         return CardContext(self.topics, page, self.related, titles, self.homes, bibtex)
+
+    def page(self, source: str) -> Page:
+        """The page whose source file is ``source``: ``index.qmd``, ``chapters/<slug>.qmd`` or
+        ``appendices/data.qmd``."""
+        if source == "index.qmd":
+            return self.preface_page()
+        if source == DATA_SOURCE:
+            return self.data_page()
+        match = re.fullmatch(r"chapters/([^/]+)\.qmd", source)
+        if not match:
+            raise KeyError(f"no page of the book is made from {source!r}")
+        return self.chapter_page(match.group(1))
+
+    def pages(self) -> dict[str, Page]:
+        """Every page with code cells, by source file."""
+        sources = ["index.qmd", *[ch.path for ch in self.topics.chapters()], DATA_SOURCE]
+        return {source: self.page(source) for source in sources}
+
+    def write_generated_files(self, root: Path) -> None:
+        """What the pages link to besides themselves: the vega bundle, BibTeX, the feed, the listing."""
+        from .charts import write_vega_bundle
+
+        write_vega_bundle(root / BUNDLE)
+        bibtex.write_bibliography(self.frame, root / "references.bib")
+        feed.write_feed(self.frame, project.site_url(root), self.topics, root / "feed.xml")
+        listing.write_listing(self.frame, self.topics, root / "all-entries.yml")
 
     def chapter_page(self, slug: str) -> ChapterPage:
         return ChapterPage(self, self.topics.chapter(slug))
@@ -98,7 +146,10 @@ class Book:
 
 
 class Page:
-    """A page of the book; ``path`` is its output path relative to the book root."""
+    """A page of the book; ``path`` is its output path relative to the book root, ``CELLS`` the
+    methods its code cells print."""
+
+    CELLS: tuple[str, ...] = ()
 
     def __init__(self, book: Book, path: str):
         self.book = book
@@ -109,20 +160,29 @@ class Page:
     def root(self) -> str:
         return root_of(self.path)
 
+    def cell_outputs(self) -> dict[str, str]:
+        """What each of the page's cells prints."""
+        return {name: getattr(self, name)() for name in self.CELLS}
+
     def figure_list(self) -> list[Figure]:
         """The page's charts (none by default)."""
         return []
 
     def charts(self) -> str:
-        """The page's charts as Quarto figures, loading the vega bundle once per page."""
-        from .charts import figure_markdown
-
+        """The page's charts as Quarto figures, loading the vega bundle once per page (the figures are
+        cached by :attr:`Book.chart_key`, so a render that changes no chart does not load Altair)."""
         out = []
         if not self._bundle_loaded:
             out.append(raw_html(f'<script src="{self.root}{BUNDLE}"></script>'))
             self._bundle_loaded = True
-        out += [figure_markdown(fig) for fig in self.figure_list()]
+        name = "charts-" + re.sub(r"[^A-Za-z0-9]+", "-", self.path.removesuffix(".html"))
+        out += self.book.cached(name, self.book.chart_key, self._figures_markdown)
         return "\n\n".join(out) + "\n"
+
+    def _figures_markdown(self) -> list[str]:
+        from .charts import figure_markdown
+
+        return [figure_markdown(fig) for fig in self.figure_list()]
 
     def cards(self, frame: pd.DataFrame) -> str:
         """The cards of ``frame``'s entries, newest first."""
@@ -138,6 +198,8 @@ class Page:
 
 class ChapterPage(Page):
     """A topic chapter: a summary, two charts and the cards of its entries."""
+
+    CELLS = ("summary", "charts", "entries")
 
     def __init__(self, book: Book, chapter: Chapter):
         super().__init__(book, f"chapters/{chapter.slug}.html")
@@ -166,7 +228,7 @@ class ChapterPage(Page):
     def figure_list(self) -> list[Figure]:
         from .charts import chapter_figures
 
-        return chapter_figures(self.book.frame, self.book.topics, self.chapter)
+        return chapter_figures(self.book.chart_frame, self.book.topics, self.chapter)
 
     def entries(self) -> str:
         return self.cards(self.frame)
@@ -174,6 +236,8 @@ class ChapterPage(Page):
 
 class PrefacePage(Page):
     """The preface: the curator's introduction, how to read the book, the overview charts."""
+
+    CELLS = ("introduction", "noted", "contents", "charts")
 
     def __init__(self, book: Book):
         super().__init__(book, "index.html")
@@ -220,7 +284,7 @@ class PrefacePage(Page):
     def figure_list(self) -> list[Figure]:
         from .charts import overview_figures
 
-        return overview_figures(self.book.frame, self.book.topics)
+        return overview_figures(self.book.chart_frame, self.book.topics)
 
 
 SCHEMA_DOC = {
@@ -242,6 +306,8 @@ SCHEMA_DOC = {
 
 class DataPage(Page):
     """The data appendix: schema, data quality, and the cards of entries without a topic."""
+
+    CELLS = ("schema", "quality", "untagged")
 
     def __init__(self, book: Book):
         super().__init__(book, UNTAGGED_PAGE)
@@ -271,106 +337,3 @@ class DataPage(Page):
     def untagged(self) -> str:
         frame = self.book.frame
         return self.cards(frame[frame["tags"].str.len() == 0]) if (frame["tags"].str.len() == 0).any() else "None.\n"
-
-
-# --- the chapter list --------------------------------------------------------------------------
-
-CHAPTER_TEMPLATE = """---
-title: "{title}"
----
-
-```{{python}}
-#| include: false
-from readinglist.book import Book
-
-page = Book.load().chapter_page("{slug}")
-```
-
-```{{python}}
-#| output: asis
-print(page.summary())
-```
-
-## Charts {{.unnumbered}}
-
-```{{python}}
-#| output: asis
-print(page.charts())
-```
-
-## Entries {{.unnumbered}}
-
-```{{python}}
-#| output: asis
-print(page.entries())
-```
-"""
-
-
-def chapters_block(topics: Topics) -> list[str]:
-    """The ``_quarto.yml`` lines listing the parts and their chapter files, in topics order."""
-    lines = [CHAPTERS_BEGIN]
-    for part, chapters in topics.parts().items():
-        lines.append(f"    - part: {json.dumps(part)}")
-        lines.append("      chapters:")
-        lines += [f"        - {ch.path}" for ch in chapters]
-    lines.append(CHAPTERS_END)
-    return lines
-
-
-def sync_chapters(root: Path | None = None, topics: Topics | None = None, check: bool = False) -> list[str]:
-    """Bring ``_quarto.yml``'s chapter list and the chapter files in line with the topics file.
-
-    Missing chapter files are created from a template (existing ones are never overwritten: they may
-    hold the curator's prose). Chapter files with no topic are reported. With ``check``, nothing is
-    written. Returns what was (or would be) changed, or the problems found.
-    """
-    root = root or project.root()
-    topics = topics or load_topics(root / "data" / "topics.csv")
-    config = root / "_quarto.yml"
-    text = config.read_text(encoding="utf-8")
-    lines = text.split("\n")
-    try:
-        begin, end = lines.index(CHAPTERS_BEGIN), lines.index(CHAPTERS_END)
-    except ValueError:
-        return [
-            f"{config}: the chapter markers are missing; expected the lines"
-            f" {CHAPTERS_BEGIN.strip()!r} and {CHAPTERS_END.strip()!r}"
-        ]
-    changes = []
-    wanted = chapters_block(topics)
-    if lines[begin : end + 1] != wanted:
-        changes.append(f"{config}: the chapter list does not follow {root / 'data' / 'topics.csv'}")
-        if not check:
-            store.atomic_write(config, "\n".join(lines[:begin] + wanted + lines[end + 1 :]).encode("utf-8"))
-    for ch in topics.chapters():
-        path = root / ch.path
-        if not path.exists():
-            changes.append(f"{path}: missing chapter for {', '.join(ch.tags)}")
-            if not check:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                store.atomic_write(
-                    path, CHAPTER_TEMPLATE.format(title=ch.title.replace('"', '\\"'), slug=ch.slug).encode()
-                )
-    known = {root / ch.path for ch in topics.chapters()}
-    for path in sorted((root / "chapters").glob("*.qmd")):
-        if path not in known:
-            changes.append(f"{path}: a chapter file with no topic in the topics file (remove it or add its topics)")
-    return changes
-
-
-def prerender(root: Path | None = None) -> list[str]:
-    """Everything the render needs besides the pages: chapter list check, vega bundle, bib, feed, listing."""
-    from .charts import write_vega_bundle
-
-    root = root or project.root()
-    problems = sync_chapters(root, check=True)
-    if problems:
-        return [*problems, "run `python -m readinglist chapters` to fix the chapter list"]
-    book = Book.load()
-    write_vega_bundle(root / BUNDLE)
-    bibtex.write_bibliography(book.frame, root / "references.bib")
-    feed.write_feed(book.frame, project.site_url(root), book.topics, root / "feed.xml")
-    listing.write_listing(book.frame, book.topics, root / "all-entries.yml")
-    return []
-

@@ -1,13 +1,16 @@
 """The paper card: one entry as Quarto Markdown (documented pandoc/Quarto syntax only).
 
-A card is a div whose id is the entry id, so ``chapters/<chapter>.html#<id>`` lands on it::
+A card is a div whose id is the entry id, so ``chapters/<chapter>.html#<id>`` lands on it. What a
+reader skims stays open; the rest is folded into one native disclosure widget (``<details>``, from
+raw HTML blocks, so other formats simply show its content)::
 
     ::: {id="2509.17567" .paper-card .has-notes}
     ### [Title](url) {#card-2509-17567 .unnumbered}
     date · kind · tags (links to their chapters) · extra links
-    ::: {.callout-tip .curator-notes title="Curator's notes"}   (only with notes)
-    ::: {.callout-note collapse="true" title="Abstract"}         (collapsed)
-    Also in / Related / Cite
+    ::: {.curator-notes}                                          (only with notes)
+    <details class="paper-more"><summary>Abstract · Also in · Related · Cite as</summary>
+      authors, abstract, also in, related, the BibTeX entry
+    </details>
     :::
 """
 
@@ -22,7 +25,7 @@ from urllib.parse import urlparse
 import pandas as pd
 
 from .schema import NEEDS_TITLE, arxiv_pdf_url
-from .text import attribute, blocks, code_span, escape, inline, link_target
+from .text import blocks, code_span, escape, inline, link_target
 from .topics import Topics
 
 UNTITLED = "Untitled entry (its title was lost; see the notes)"
@@ -111,6 +114,11 @@ def authors_line(authors: list[str]) -> str:
     return f"[{escape(shown)}]{{.paper-authors}}"
 
 
+def raw_html(html: str) -> str:
+    """A pandoc raw HTML block (dropped by formats other than HTML)."""
+    return f"```{{=html}}\n{html}\n```"
+
+
 def card(row: Mapping[str, Any], ctx: CardContext) -> str:
     """One entry's card as Markdown."""
     entry_id = row["id"]
@@ -119,22 +127,33 @@ def card(row: Mapping[str, Any], ctx: CardContext) -> str:
     title = inline(title_of(row)) if row["title"] else escape(UNTITLED)
     heading = f"[{title}]({link_target(row['url'])})" if row["url"] else title
     out = [f'::: {{id="{entry_id}" {classes}}}', "", f"### {heading} {{#{heading_id(entry_id)} .unnumbered}}", ""]
-    if row["authors"]:
-        out += [authors_line(row["authors"]), ""]
     out += [meta_line(row, ctx), ""]
     if row["review"]:
         flag, _, message = row["review"].partition(": ")
         label = "Needs a title" if flag == NEEDS_TITLE else "To confirm"
         out += [f"[{escape(label)}: {escape(message or flag)}]{{.paper-review}}", ""]
     if has_notes:
-        out += ['::: {.callout-tip .curator-notes title="Curator\'s notes"}', blocks(row["notes"]), ":::", ""]
-    if row["abstract"].strip():
-        out += [
-            '::: {.callout-note .paper-abstract collapse="true" title="Abstract"}',
-            blocks(row["abstract"]),
-            ":::",
-            "",
-        ]
+        out += ["::: {.curator-notes}", "[Curator's notes]{.notes-label}", "", blocks(row["notes"]), ":::", ""]
+    folded = folded_parts(row, ctx)
+    if folded:
+        summary = " · ".join(label for label, _ in folded)
+        out += [raw_html(f'<details class="paper-more">\n<summary>{summary}</summary>'), ""]
+        out += [part for _, part in folded]
+        out += [raw_html("</details>"), ""]
+    out.append(":::")
+    return "\n".join(out)
+
+
+def folded_parts(row: Mapping[str, Any], ctx: CardContext) -> list[tuple[str, str]]:
+    """The folded parts of a card, as (label, Markdown): abstract, also in, related, citation."""
+    entry_id = row["id"]
+    parts: list[tuple[str, str]] = []
+    abstract = blocks(row["abstract"]) if row["abstract"].strip() else ""
+    if row["authors"] or abstract:
+        body = [authors_line(row["authors"])] if row["authors"] else []
+        if abstract:
+            body.append(f"::: {{.paper-abstract}}\n{abstract}\n:::")
+        parts.append(("Abstract" if abstract else "Authors", "\n\n".join(body) + "\n"))
     others = [
         (ctx.topics.chapter(slug).title, f"chapters/{slug}.html")
         for slug in dict.fromkeys(ctx.topics.by_tag(t).chapter for t in row["tags"])
@@ -142,20 +161,13 @@ def card(row: Mapping[str, Any], ctx: CardContext) -> str:
     ]
     if others:
         links = ", ".join(f"[{escape(name)}]({ctx.href(page, entry_id)})" for name, page in others)
-        out += [f"[Also in: {links}]{{.paper-also-in}}", ""]
+        parts.append(("Also in", f"[Also in: {links}]{{.paper-also-in}}\n"))
     related = [r for r in ctx.related.get(entry_id, []) if r in ctx.homes]
     if related:
         links = "; ".join(f"[{escape(ctx.titles.get(r) or UNTITLED)}]({ctx.href(ctx.homes[r], r)})" for r in related)
-        out += [f"[Related: {links}]{{.paper-related}}", ""]
+        parts.append(("Related", f"[Related: {links}]{{.paper-related}}\n"))
     if ctx.bibtex is not None:
         key = ctx.bibtex.citation_key(row)
-        out += [
-            f'::: {{.callout-note .paper-cite collapse="true" appearance="simple" title="Cite as {attribute(key)}"}}',
-            f"Citation key {code_span(key)}; BibTeX:",
-            "",
-            fenced(ctx.bibtex.entry(row)),  # unhighlighted: syntax spans would add ~1 KB per card
-            ":::",
-            "",
-        ]
-    out.append(":::")
-    return "\n".join(out)
+        block = fenced(ctx.bibtex.entry(row))  # unhighlighted: syntax spans would add ~1 KB per card
+        parts.append(("Cite as", f"::: {{.paper-cite}}\nCite as {code_span(key)}:\n\n{block}\n:::\n"))
+    return parts

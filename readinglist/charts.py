@@ -9,6 +9,7 @@ only a year are left out, and the caption says how many.
 from __future__ import annotations
 
 import html
+import importlib.metadata
 import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -21,8 +22,9 @@ import altair as alt
 import pandas as pd
 import vl_convert
 
+from .files import atomic_write
 from .schema import SLUG
-from .store import atomic_write, format_date
+from .store import format_date
 from .text import escape
 from .topics import Chapter, Topics
 
@@ -589,7 +591,7 @@ def chapter_figures(frame: pd.DataFrame, topics: Topics, chapter: Chapter) -> li
 
 def spec(fig: Figure) -> dict[str, Any]:
     """The figure's Vega-Lite spec, with the alt text as its top-level ``description``."""
-    result = fig.chart.to_dict()
+    result = fig.chart.to_dict(validate=False)  # the tests validate every spec against the schema
     result["description"] = fig.alt
     return result
 
@@ -646,12 +648,17 @@ def figure_markdown(fig: Figure) -> str:
 
 
 def write_vega_bundle(path: str | Path) -> Path:
-    """Write the Vega, Vega-Lite and vega-embed bundle (defines ``window.vegaEmbed``) if it changed."""
+    """Write the Vega, Vega-Lite and vega-embed bundle (defines ``window.vegaEmbed``) unless the file
+    already holds this version's bundle (its first line names the versions: making it takes seconds)."""
     path = Path(path)
-    data = vl_convert.javascript_bundle(vl_version=VL_VERSION).encode("utf-8")
-    if not (path.exists() and path.read_bytes() == data):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(path, data)
+    stamp = f"// vl-convert {importlib.metadata.version('vl-convert-python')}, Vega-Lite {VL_VERSION}\n"
+    if path.exists():
+        with path.open(encoding="utf-8") as fh:
+            if fh.readline() == stamp:
+                return path
+    data = (stamp + vl_convert.javascript_bundle(vl_version=VL_VERSION)).encode("utf-8")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(path, data)
     return path
 
 

@@ -68,7 +68,7 @@ def cmd_chapters(args: argparse.Namespace) -> int:
     """Make _quarto.yml's chapter list and the chapter files follow data/topics.csv: rewrite the
     generated block of _quarto.yml and create missing chapter files (existing ones are never
     overwritten). With --check, change nothing and exit 1 when something is out of step."""
-    from .book import sync_chapters
+    from .chapters import sync_chapters
 
     changes = sync_chapters(check=args.check)
     for change in changes:

@@ -26,7 +26,7 @@ import pandas as pd
 
 from .cards import title_of
 from .entries import newest_first
-from .store import write_generated
+from .files import write_generated
 from .topics import Topics
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -112,6 +112,6 @@ def write_feed(
     path: str | Path,
     **options: str,
 ) -> None:
-    """Write :func:`atom_feed` to ``path`` (see :func:`~readinglist.store.write_generated`);
+    """Write :func:`atom_feed` to ``path`` (see :func:`~readinglist.files.write_generated`);
     ``options`` go to :func:`atom_feed`."""
     write_generated(path, atom_feed(frame, site_url, topics, **options))

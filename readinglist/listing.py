@@ -33,9 +33,9 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from . import store
 from .cards import UNTITLED
 from .entries import newest_first
+from .files import write_generated
 from .text import escape, inline
 from .topics import Topics
 
@@ -90,5 +90,5 @@ def dump_items(items: list[dict[str, Any]]) -> str:
 
 
 def write_listing(frame: pd.DataFrame, topics: Topics, path: str | Path) -> None:
-    """Write the listing items to ``path`` (see :func:`~readinglist.store.write_generated`)."""
-    store.write_generated(path, dump_items(listing_items(frame, topics)))
+    """Write the listing items to ``path`` (see :func:`~readinglist.files.write_generated`)."""
+    write_generated(path, dump_items(listing_items(frame, topics)))

@@ -2,9 +2,6 @@
 
 import sys
 
-from readinglist.book import prerender
+from readinglist.render import prerender
 
-problems = prerender()
-for problem in problems:
-    print(problem, file=sys.stderr)
-sys.exit(1 if problems else 0)
+sys.exit(prerender())

@@ -14,8 +14,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from readinglist.book import Book, sync_chapters
+from readinglist.book import Book
 from readinglist.cards import CardContext, card
+from readinglist.chapters import sync_chapters
 from readinglist.qmd import run_qmd
 from readinglist.topics import load_topics
 
@@ -70,7 +71,7 @@ def test_a_new_topic_gets_a_chapter_and_existing_chapters_are_kept(tmp_path):
     sync_chapters(tmp_path)
     assert sync_chapters(tmp_path, check=True) == []
     assert "- chapters/robotics.qmd" in (tmp_path / "_quarto.yml").read_text(encoding="utf-8")
-    assert 'chapter_page("robotics")' in (tmp_path / "chapters" / "robotics.qmd").read_text(encoding="utf-8")
+    assert 'page_cells("chapters/robotics.qmd")' in (tmp_path / "chapters" / "robotics.qmd").read_text(encoding="utf-8")
     assert (tmp_path / "chapters" / "rl.qmd").read_text(encoding="utf-8") == rl_before
 
 
@@ -109,11 +110,14 @@ def test_cards_show_title_link_notes_and_folded_abstract(slug, pages):
         notes = el.find_all("div", "curator-notes")
         assert len(notes) == (1 if row["notes"].strip() else 0), row["id"]
         assert ("has-notes" in el.classes()) == bool(row["notes"].strip())
-        abstract = el.find_all("div", "paper-abstract")
+        (folded,) = el.find_all("details", "paper-more")
+        summary = folded.find_all("summary")[0].all_text()
+        abstract = folded.find_all("div", "paper-abstract")
         assert len(abstract) == (1 if row["abstract"].strip() else 0)
+        assert ("Abstract" in summary) == bool(row["abstract"].strip())
         if abstract:
-            assert abstract[0].attrs.get("data-collapse") == "true"
             assert len(abstract[0].find_all("p")) == len([p for p in row["abstract"].split("\n\n") if p.strip()])
+        assert not notes or not folded.find_all("div", "curator-notes"), "notes are never folded"
         tag_links = [a.attrs["href"] for a in el.find_all("a", "paper-tag")]
         assert len(tag_links) == len(tags_of(row))
 
@@ -223,7 +227,7 @@ def test_every_card_offers_its_citation(pages):
             (cite,) = el.find_all("div", "paper-cite")
             entry_id = el.attrs["id"]
             key = f"arXiv:{entry_id}" if re.fullmatch(r"\d{4}\.\d{4,5}", entry_id) else entry_id
-            assert key in cite.attrs.get("title", "")
+            assert cite.find_all("code")[0].all_text() == key
             (block,) = cite.find_all("pre")
             assert block.all_text().startswith("@misc{" + key + ",")
 
