@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import csv
+from pathlib import Path
 
 from .conftest import DATA
 
 
-def csv_rows() -> list[dict[str, str]]:
-    """The rows of data/papers.csv, as text."""
-    with open(DATA / "papers.csv", encoding="utf-8", newline="") as fh:
+def csv_rows(data: Path = DATA) -> list[dict[str, str]]:
+    """The rows of papers.csv (default: the shipped data/), as text."""
+    with open(data / "papers.csv", encoding="utf-8", newline="") as fh:
         return list(csv.DictReader(fh))
 
 
-def csv_topics() -> list[dict[str, str]]:
-    """The rows of data/topics.csv, as text."""
-    with open(DATA / "topics.csv", encoding="utf-8", newline="") as fh:
+def csv_topics(data: Path = DATA) -> list[dict[str, str]]:
+    """The rows of topics.csv (default: the shipped data/), as text."""
+    with open(data / "topics.csv", encoding="utf-8", newline="") as fh:
         return list(csv.DictReader(fh))
 
 
@@ -24,6 +25,18 @@ def tags_of(row: dict[str, str]) -> list[str]:
     return [t.strip() for t in row["tags"].split(";") if t.strip()]
 
 
-def chapter_slugs() -> list[str]:
+def chapter_slugs(data: Path = DATA) -> list[str]:
     """The chapters of the topics file, in book order."""
-    return list(dict.fromkeys(t["chapter"] for t in csv_topics()))
+    return list(dict.fromkeys(t["chapter"] for t in csv_topics(data)))
+
+
+def date_key(value: str) -> tuple[int, int, int]:
+    """A ``YYYY[-MM[-DD]]`` date as a sortable tuple (the first day of its period)."""
+    year, month, day = [*(int(p) for p in value.split("-")), 1, 1][:3]
+    return year, month, day
+
+
+def newest_first(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    """Rows by date, newest first, undated last, ties in file order."""
+    dated = sorted((r for r in rows if r["date"]), key=lambda r: date_key(r["date"]), reverse=True)
+    return dated + [r for r in rows if not r["date"]]

@@ -22,6 +22,7 @@ from readinglist.text import escape
 
 from .conftest import DATA
 from .expected import chapter_slugs, csv_rows, tags_of
+from .expected import newest_first as expected_order
 
 # ---------------------------------------------------------------- expectations from the CSV files
 
@@ -33,8 +34,7 @@ def padded(date: str) -> str:
 
 def newest_first(rows: list[dict[str, str]]) -> list[str]:
     """Ids by date, newest first, ties in file order, undated last."""
-    dated = sorted((r for r in rows if r["date"]), key=lambda r: padded(r["date"]), reverse=True)
-    return [r["id"] for r in dated] + [r["id"] for r in rows if not r["date"]]
+    return [r["id"] for r in expected_order(rows)]
 
 
 def expected(
