@@ -166,7 +166,7 @@ def synthetic_records(n: int, seed: int = 0, enriched: float = 0.5, data_dir: Pa
     for line in range(2, n + 2):
         t = rng.choice(src.rows)
         v = dict.fromkeys(t, "")
-        v["kind"], v["tags"], v["review"] = t["kind"], t["tags"], t["review"]
+        v["kind"], v["tags"], v["review"], v["added"] = t["kind"], t["tags"], t["review"], t["added"]
         if t["title"]:
             v["title"] = _title(rng, src.title_words, _jitter(rng, len(t["title"])))
         if t["abstract"]:

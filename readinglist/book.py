@@ -237,6 +237,7 @@ SCHEMA_DOC = {
     "abstract": "paragraphs separated by a blank line; `$...$` is math",
     "notes": "the curator's notes, paragraphs separated by a blank line",
     "review": "what the curator should check, or empty",
+    "added": "the day the curator added the entry, `YYYY-MM-DD`",
 }
 
 

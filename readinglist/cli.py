@@ -9,6 +9,7 @@ from pathlib import Path
 
 from . import project, store
 from .curate import register_commands
+from .importer import EXPORT_ADDED, import_export
 from .schema import DataError
 from .topics import load_topics
 
@@ -43,9 +44,8 @@ def cmd_tags(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    """Rebuild papers.csv and introduction.md from the curator's text export."""
-    from .importer import import_export
-
+    """Rebuild papers.csv and introduction.md from the curator's text export; every entry is recorded
+    as added on --added (default: the day the shipped export was imported)."""
     topics = load_topics(store.topics_path())
     target = Path(args.file) if args.file else store.papers_path()
     if target.exists() and not args.force:
@@ -54,7 +54,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
-    intro, records = import_export(args.export, topics.tags)
+    intro, records = import_export(args.export, topics.tags, args.added)
     problems = store.check_records(records, topics, f"{args.export} (imported)")
     if problems:
         raise DataError(problems)
@@ -96,6 +96,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("import", cmd_import, "rebuild papers.csv from the text export")
     p.add_argument("export", nargs="?", default=str(project.data_dir() / "export.txt"))
     p.add_argument("--force", action="store_true", help="overwrite an existing papers.csv")
+    p.add_argument(
+        "--added", default=EXPORT_ADDED, metavar="YYYY-MM-DD", help="the day the entries are recorded as added"
+    )
     register_commands(add)
     p = add("chapters", cmd_chapters, "make the book's chapter list follow data/topics.csv")
     p.add_argument("--check", action="store_true", help="only report; exit 1 if out of step")
