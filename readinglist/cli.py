@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from . import project, store
+from . import datapackage, project, store
 from .curate import register_commands
 from .importer import EXPORT_ADDED, import_export
 from .schema import DataError
@@ -17,10 +17,13 @@ Command = Callable[[argparse.Namespace], int]
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    """Check papers.csv; print every problem; exit 1 if there is any."""
+    """Check papers.csv (and that data/datapackage.json follows the topics file); print every problem;
+    exit 1 if there is any."""
     path = Path(args.file) if args.file else store.papers_path()
     records = store.read_records(path)  # structural problems raise DataError, printed by main()
-    problems = store.check_records(records, load_topics(store.topics_path()), str(path))
+    topics = load_topics(store.topics_path())
+    problems = store.check_records(records, topics, str(path))
+    problems += datapackage.check_datapackage(project.data_dir(), topics)
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:
@@ -78,6 +81,21 @@ def cmd_chapters(args: argparse.Namespace) -> int:
     return 1 if changes and args.check else 0
 
 
+def cmd_datapackage(args: argparse.Namespace) -> int:
+    """Write data/datapackage.json (the Frictionless data package of papers.csv and topics.csv, with
+    the tags of the topics file). With --check, change nothing and exit 1 when it is missing or stale."""
+    topics = load_topics(store.topics_path())
+    if args.check:
+        problems = datapackage.check_datapackage(project.data_dir(), topics)
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        if not problems:
+            print(f"{project.data_dir() / datapackage.FILE_NAME} follows the topics file.")
+        return 1 if problems else 0
+    print(f"Wrote {datapackage.write_datapackage(project.data_dir(), topics)}.")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m readinglist",
@@ -100,6 +118,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--added", default=EXPORT_ADDED, metavar="YYYY-MM-DD", help="the day the entries are recorded as added"
     )
     register_commands(add)
+    p = add("datapackage", cmd_datapackage, "write data/datapackage.json (column types, formats, allowed tags)")
+    p.add_argument("--check", action="store_true", help="only report; exit 1 if missing or stale")
     p = add("chapters", cmd_chapters, "make the book's chapter list follow data/topics.csv")
     p.add_argument("--check", action="store_true", help="only report; exit 1 if out of step")
     return parser

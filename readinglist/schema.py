@@ -62,11 +62,13 @@ TAG_SEP = ";"
 AUTHOR_SEP = ";"
 NEEDS_TITLE = "needs-title"
 
-NEW_ARXIV_ID = re.compile(r"(?P<yymm>\d{4})\.(?P<number>\d{4,5})")
-OLD_ARXIV_ID = re.compile(r"(?P<archive>[a-z][a-z\-]*)(?:\.(?P<subject>[a-z]{2}))?/(?P<yymm>\d{4})(?P<number>\d{3})")
+NEW_ARXIV_ID = re.compile(r"(?P<yymm>\d{4})\.(?P<number>\d{4,5})", re.ASCII)
+OLD_ARXIV_ID = re.compile(
+    r"(?P<archive>[a-z][a-z\-]*)(?:\.(?P<subject>[a-z]{2}))?/(?P<yymm>\d{4})(?P<number>\d{3})", re.ASCII
+)
 SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
-DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
-DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", re.ASCII)  # ASCII digits only, not '٢٠٢٥'
+DAY = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 URL = re.compile(r"https?://[^\s<>\"]+")
 CATEGORY = re.compile(r"[a-z\-]+(\.[A-Za-z\-]+)?")
 
