@@ -371,6 +371,7 @@ def prerender(root: Path | None = None) -> list[str]:
     book = Book.load()
     write_vega_bundle(root / BUNDLE)
     bibtex.write_bibliography(book.frame, root / "references.bib")
+    bibtex.write_biblatex(book.frame, root / "references-biblatex.bib")
     feed.write_feed(book.frame, project.site_url(root), book.topics, root / "feed.xml")
     listing.write_listing(book.frame, book.topics, root / "all-entries.yml")
     return []
