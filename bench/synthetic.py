@@ -211,11 +211,11 @@ def write_synthetic_data(
     folder: str | Path, n: int, seed: int = 0, enriched: float = 0.5, data_dir: Path = SHIPPED
 ) -> Path:
     """A complete data folder (``papers.csv`` through :func:`store.save`, plus the shipped
-    ``topics.csv``, ``introduction.md`` and ``datapackage.json``), usable as ``$READINGLIST_DATA``.
-    Returns the folder."""
+    ``topics.csv``, ``introduction.md``, ``datapackage.json`` and ``feed.toml``), usable as
+    ``$READINGLIST_DATA``. Returns the folder."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    for name in ("topics.csv", "introduction.md", "datapackage.json"):
+    for name in ("topics.csv", "introduction.md", "datapackage.json", "feed.toml"):
         if (data_dir / name).exists():
             shutil.copy2(data_dir / name, folder / name)
     topics = load_topics(folder / "topics.csv")

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from . import datapackage, project, store
+from . import datapackage, feed, project, store
 from .curate import register_commands
 from .importer import EXPORT_ADDED, import_export
 from .schema import DataError
@@ -17,13 +17,17 @@ Command = Callable[[argparse.Namespace], int]
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    """Check papers.csv (and that data/datapackage.json follows the topics file); print every problem;
-    exit 1 if there is any."""
+    """Check papers.csv, that data/datapackage.json follows the topics file and that data/feed.toml
+    gives the feed's identity; print every problem; exit 1 if there is any."""
     path = Path(args.file) if args.file else store.papers_path()
     records = store.read_records(path)  # structural problems raise DataError, printed by main()
     topics = load_topics(store.topics_path())
     problems = store.check_records(records, topics, str(path))
     problems += datapackage.check_datapackage(project.data_dir(), topics)
+    try:
+        feed.load_identity()
+    except feed.FeedIdentityError as err:
+        problems += err.problems
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:
