@@ -286,6 +286,19 @@ def title_field(row: Mapping[str, Any]) -> str:
     return latex_title(title_of(row), f"{row['abstract']}\n\n{row['notes']}")
 
 
+def link_fields(row: Mapping[str, Any], archive: tuple[str, str], class_field: str) -> list[tuple[str, str]]:
+    """``eprint``, its archive (``archive``: the field and its value) and primary class (``class_field``)
+    for an arXiv entry, then ``url``: where the entry is."""
+    out = []
+    if row["arxiv_id"]:
+        out += [("eprint", row["arxiv_id"]), archive]
+        if len(row["categories"]):
+            out.append((class_field, row["categories"][0]))
+    if row["url"]:
+        out.append(("url", bib_url(row["url"])))
+    return out
+
+
 def common_tail(row: Mapping[str, Any]) -> list[tuple[str, str]]:
     """The fields both files end with: the kind of a non-paper, then the tags."""
     out = []
@@ -320,12 +333,7 @@ def fields(row: Mapping[str, Any]) -> list[tuple[str, str]]:
         out.append(("date", UNSPECIFIED_DATE))
     if row["arxiv_id"]:
         out.append(("howpublished", latex_escape(arxiv_locator(row))))
-        out += [("eprint", row["arxiv_id"]), ("archivePrefix", "arXiv")]
-        if len(row["categories"]):
-            out.append(("primaryClass", row["categories"][0]))
-    if row["url"]:
-        out.append(("url", bib_url(row["url"])))
-    return out + common_tail(row)
+    return out + link_fields(row, ("archivePrefix", "arXiv"), "primaryClass") + common_tail(row)
 
 
 def biblatex_fields(row: Mapping[str, Any]) -> list[tuple[str, str]]:
@@ -337,13 +345,7 @@ def biblatex_fields(row: Mapping[str, Any]) -> list[tuple[str, str]]:
     dated = date is not None and not pd.isna(date)
     precision = row.get("date_precision", "day") if dated else ""
     out.append(("date", format_date(date, precision) if dated else UNSPECIFIED_DATE))
-    if row["arxiv_id"]:
-        out += [("eprint", row["arxiv_id"]), ("eprinttype", "arxiv")]
-        if len(row["categories"]):
-            out.append(("eprintclass", row["categories"][0]))
-    if row["url"]:
-        out.append(("url", bib_url(row["url"])))
-    return out + common_tail(row)
+    return out + link_fields(row, ("eprinttype", "arxiv"), "eprintclass") + common_tail(row)
 
 
 def format_entry(kind: str, key: str, items: list[tuple[str, str]]) -> str:
