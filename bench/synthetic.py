@@ -166,7 +166,7 @@ def synthetic_records(n: int, seed: int = 0, enriched: float = 0.5, data_dir: Pa
     for line in range(2, n + 2):
         t = rng.choice(src.rows)
         v = dict.fromkeys(t, "")
-        v["kind"], v["tags"], v["review"] = t["kind"], t["tags"], t["review"]
+        v["kind"], v["tags"], v["review"], v["added"] = t["kind"], t["tags"], t["review"], t["added"]
         if t["title"]:
             v["title"] = _title(rng, src.title_words, _jitter(rng, len(t["title"])))
         if t["abstract"]:
@@ -211,10 +211,11 @@ def write_synthetic_data(
     folder: str | Path, n: int, seed: int = 0, enriched: float = 0.5, data_dir: Path = SHIPPED
 ) -> Path:
     """A complete data folder (``papers.csv`` through :func:`store.save`, plus the shipped
-    ``topics.csv`` and ``introduction.md``), usable as ``$READINGLIST_DATA``. Returns the folder."""
+    ``topics.csv``, ``introduction.md``, ``datapackage.json`` and ``feed.toml``), usable as
+    ``$READINGLIST_DATA``. Returns the folder."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    for name in ("topics.csv", "introduction.md"):
+    for name in ("topics.csv", "introduction.md", "datapackage.json", "feed.toml"):
         if (data_dir / name).exists():
             shutil.copy2(data_dir / name, folder / name)
     topics = load_topics(folder / "topics.csv")

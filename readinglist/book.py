@@ -132,6 +132,7 @@ class Book:
 
         write_vega_bundle(root / BUNDLE)
         bibtex.write_bibliography(self.frame, root / "references.bib")
+        bibtex.write_biblatex(self.frame, root / "references-biblatex.bib")
         feed.write_feed(self.frame, project.site_url(root), self.topics, root / "feed.xml")
         listing.write_listing(self.frame, self.topics, root / "all-entries.yml")
 
@@ -301,6 +302,7 @@ SCHEMA_DOC = {
     "abstract": "paragraphs separated by a blank line; `$...$` is math",
     "notes": "the curator's notes, paragraphs separated by a blank line",
     "review": "what the curator should check, or empty",
+    "added": "the day the curator added the entry, `YYYY-MM-DD`",
 }
 
 

@@ -7,8 +7,9 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from . import project, store
+from . import datapackage, feed, project, store
 from .curate import register_commands
+from .importer import EXPORT_ADDED, import_export
 from .schema import DataError
 from .topics import load_topics
 
@@ -16,10 +17,17 @@ Command = Callable[[argparse.Namespace], int]
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    """Check papers.csv; print every problem; exit 1 if there is any."""
+    """Check papers.csv, that data/datapackage.json follows the topics file and that data/feed.toml
+    gives the feed's identity; print every problem; exit 1 if there is any."""
     path = Path(args.file) if args.file else store.papers_path()
     records = store.read_records(path)  # structural problems raise DataError, printed by main()
-    problems = store.check_records(records, load_topics(store.topics_path()), str(path))
+    topics = load_topics(store.topics_path())
+    problems = store.check_records(records, topics, str(path))
+    problems += datapackage.check_datapackage(project.data_dir(), topics)
+    try:
+        feed.load_identity()
+    except feed.FeedIdentityError as err:
+        problems += err.problems
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:
@@ -43,9 +51,8 @@ def cmd_tags(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    """Rebuild papers.csv and introduction.md from the curator's text export."""
-    from .importer import import_export
-
+    """Rebuild papers.csv and introduction.md from the curator's text export; every entry is recorded
+    as added on --added (default: the day the shipped export was imported)."""
     topics = load_topics(store.topics_path())
     target = Path(args.file) if args.file else store.papers_path()
     if target.exists() and not args.force:
@@ -54,7 +61,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
-    intro, records = import_export(args.export, topics.tags)
+    intro, records = import_export(args.export, topics.tags, args.added)
     problems = store.check_records(records, topics, f"{args.export} (imported)")
     if problems:
         raise DataError(problems)
@@ -78,6 +85,21 @@ def cmd_chapters(args: argparse.Namespace) -> int:
     return 1 if changes and args.check else 0
 
 
+def cmd_datapackage(args: argparse.Namespace) -> int:
+    """Write data/datapackage.json (the Frictionless data package of papers.csv and topics.csv, with
+    the tags of the topics file). With --check, change nothing and exit 1 when it is missing or stale."""
+    topics = load_topics(store.topics_path())
+    if args.check:
+        problems = datapackage.check_datapackage(project.data_dir(), topics)
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        if not problems:
+            print(f"{project.data_dir() / datapackage.FILE_NAME} follows the topics file.")
+        return 1 if problems else 0
+    print(f"Wrote {datapackage.write_datapackage(project.data_dir(), topics)}.")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m readinglist",
@@ -96,7 +118,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("import", cmd_import, "rebuild papers.csv from the text export")
     p.add_argument("export", nargs="?", default=str(project.data_dir() / "export.txt"))
     p.add_argument("--force", action="store_true", help="overwrite an existing papers.csv")
+    p.add_argument(
+        "--added", default=EXPORT_ADDED, metavar="YYYY-MM-DD", help="the day the entries are recorded as added"
+    )
     register_commands(add)
+    p = add("datapackage", cmd_datapackage, "write data/datapackage.json (column types, formats, allowed tags)")
+    p.add_argument("--check", action="store_true", help="only report; exit 1 if missing or stale")
     p = add("chapters", cmd_chapters, "make the book's chapter list follow data/topics.csv")
     p.add_argument("--check", action="store_true", help="only report; exit 1 if out of step")
     return parser

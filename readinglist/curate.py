@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime as dt
 import functools
 import re
 import sys
@@ -176,7 +177,12 @@ def reports_arxiv_errors(func: Command) -> Command:
 # --- add ---------------------------------------------------------------------------------------
 
 
-def paper_values(paper: ArxivPaper, kind: str, tags: list[str], notes: str) -> dict[str, str]:
+def today() -> str:
+    """The day an entry added now is recorded as added (``YYYY-MM-DD``, the local calendar day)."""
+    return dt.date.today().isoformat()
+
+
+def paper_values(paper: ArxivPaper, kind: str, tags: list[str], notes: str, added: str) -> dict[str, str]:
     """A new row for an arXiv paper, in the file's canonical text form."""
     return {
         "id": paper.arxiv_id,
@@ -192,6 +198,7 @@ def paper_values(paper: ArxivPaper, kind: str, tags: list[str], notes: str) -> d
         "abstract": paper.abstract,
         "notes": notes,
         "review": "",
+        "added": added,
     }
 
 
@@ -245,8 +252,9 @@ def cmd_add(args: argparse.Namespace) -> int:
         if problems:
             raise DataError(problems)
         start = len(snapshot.records) + 2
+        day = today()
         added = [
-            store.Record(start + i, paper_values(papers[arxiv_id], args.kind, tags, notes))
+            store.Record(start + i, paper_values(papers[arxiv_id], args.kind, tags, notes, day))
             for i, arxiv_id in enumerate(ids)
         ]
         store.save_records(snapshot.records + added, path, topics)
@@ -329,6 +337,7 @@ def cmd_add_link(args: argparse.Namespace) -> int:
             "abstract": "",
             "notes": notes,
             "review": "",
+            "added": today(),
         }
         store.save_records([*snapshot.records, store.Record(len(snapshot.records) + 2, values)], path, topics)
     print(f"Added 1 entry to {path} (now {len(snapshot.records) + 1} entries):")

@@ -14,6 +14,16 @@ def newest_first(frame: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def recently_added(frame: pd.DataFrame) -> pd.DataFrame:
+    """Entries by the day they were added, newest first; entries of one day newest row first (``add``
+    appends, so a later row was added later)."""
+    return (
+        frame.assign(_order=range(len(frame)))
+        .sort_values(["added", "_order"], ascending=[False, False], na_position="last", kind="stable")
+        .drop(columns="_order")
+    )
+
+
 def has_tags(frame: pd.DataFrame, tags: tuple[str, ...] | list[str]) -> pd.Series:
     """Mask of the entries carrying any of ``tags``."""
     wanted = set(tags)

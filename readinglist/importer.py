@@ -14,6 +14,11 @@ The export is: an introduction, a ``Reading List`` heading, then entries of the 
 
 Entries whose title and link were lost in the export (only ``Notes`` and tags remain) are kept with
 their notes and tags; those identified from their notes are listed in :data:`IDENTIFIED`.
+
+The export records no dates of its own, so the day each entry joined the curator's earlier list is
+unknown. Every imported entry gets :data:`EXPORT_ADDED` as its ``added`` day: the day the import
+was committed as ``data/papers.csv`` (``git log --diff-filter=A -- data/papers.csv``), the first day
+the entry is known to be in the list.
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ from .store import Record
 
 LIST_HEADING = "Reading List"
 IDENTIFIED_FROM_NOTES = "identified-from-notes"
+EXPORT_ADDED = "2026-11-29"  # commit 2361e2c, which created data/papers.csv from data/export.txt
 
 
 @dataclass(frozen=True)
@@ -160,8 +166,8 @@ def split_export(text: str, known_tags: list[str]) -> tuple[str, list[Entry]]:
     return intro, entries
 
 
-def entry_record(entry: Entry, line: int) -> Record:
-    """The CSV row of one export entry."""
+def entry_record(entry: Entry, line: int, added: str = EXPORT_ADDED) -> Record:
+    """The CSV row of one export entry, recorded as added on ``added`` (``YYYY-MM-DD``)."""
     notes = "\n\n".join(entry.notes)
     review = ""
     url, *links = entry.urls or [""]
@@ -204,11 +210,12 @@ def entry_record(entry: Entry, line: int) -> Record:
             "abstract": "\n\n".join(entry.abstract),
             "notes": notes,
             "review": review,
+            "added": added,
         },
     )
 
 
-def import_export(path: str | Path, known_tags: list[str]) -> tuple[str, list[Record]]:
-    """The introduction and the CSV records of an export file."""
+def import_export(path: str | Path, known_tags: list[str], added: str = EXPORT_ADDED) -> tuple[str, list[Record]]:
+    """The introduction and the CSV records of an export file, every entry added on ``added``."""
     intro, entries = split_export(Path(path).read_text(encoding="utf-8"), known_tags)
-    return intro, [entry_record(e, i + 2) for i, e in enumerate(entries)]
+    return intro, [entry_record(e, i + 2, added) for i, e in enumerate(entries)]

@@ -35,10 +35,10 @@ from typing import Any
 from . import project
 
 PACKAGE = Path(__file__).resolve().parent
-DATA_FILES = ("papers.csv", "topics.csv", "introduction.md")
+DATA_FILES = ("papers.csv", "topics.csv", "introduction.md", "feed.toml")
 LIBRARIES = ("pandas", "altair", "vl-convert-python", "scikit-learn")
 MANIFEST = "readinglist.json"
-GENERATED = ("_assets/vega-bundle.js", "references.bib", "feed.xml", "all-entries.yml")
+GENERATED = ("_assets/vega-bundle.js", "references.bib", "references-biblatex.bib", "feed.xml", "all-entries.yml")
 
 
 def package_hash() -> str:

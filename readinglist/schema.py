@@ -21,7 +21,11 @@ categories arXiv categories separated by spaces, the primary one first
 abstract   plain text paragraphs separated by a blank line; ``$...$`` is math
 notes      the curator's notes, paragraphs separated by a blank line
 review     what the curator should check (provenance), or empty
+added      the day the curator added the entry, ``YYYY-MM-DD`` (set by ``add`` and ``add-link``)
 ========== ============================================================================
+
+List cells are written in one canonical spelling (``join_list``), which validation requires, so
+a valid file reads and writes back byte for byte: ``Data Eng; RL``, not ``Data Eng;RL``.
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ COLUMNS: tuple[str, ...] = (
     "abstract",
     "notes",
     "review",
+    "added",
 )
 KINDS: tuple[str, ...] = (
     "paper",
@@ -57,10 +62,13 @@ TAG_SEP = ";"
 AUTHOR_SEP = ";"
 NEEDS_TITLE = "needs-title"
 
-NEW_ARXIV_ID = re.compile(r"(?P<yymm>\d{4})\.(?P<number>\d{4,5})")
-OLD_ARXIV_ID = re.compile(r"(?P<archive>[a-z][a-z\-]*)(?:\.(?P<subject>[a-z]{2}))?/(?P<yymm>\d{4})(?P<number>\d{3})")
+NEW_ARXIV_ID = re.compile(r"(?P<yymm>\d{4})\.(?P<number>\d{4,5})", re.ASCII)
+OLD_ARXIV_ID = re.compile(
+    r"(?P<archive>[a-z][a-z\-]*)(?:\.(?P<subject>[a-z]{2}))?/(?P<yymm>\d{4})(?P<number>\d{3})", re.ASCII
+)
 SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
-DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", re.ASCII)  # ASCII digits only, not '٢٠٢٥'
+DAY = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 URL = re.compile(r"https?://[^\s<>\"]+")
 CATEGORY = re.compile(r"[a-z\-]+(\.[A-Za-z\-]+)?")
 

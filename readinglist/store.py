@@ -20,6 +20,7 @@ from .schema import (
     CATEGORY,
     COLUMNS,
     DATE,
+    DAY,
     KINDS,
     NEEDS_TITLE,
     SLUG,
@@ -36,6 +37,7 @@ from .schema import (
 from .topics import Topics, load_topics
 
 LIST_COLUMNS: dict[str, str] = {"links": " ", "tags": TAG_SEP, "authors": AUTHOR_SEP, "categories": " "}
+LIST_SPELLING: dict[str, str] = {" ": "single spaces", TAG_SEP: f"'{TAG_SEP} '"}
 LOCK_TIMEOUT = 30.0
 
 
@@ -209,6 +211,14 @@ def check_records(records: list[Record], topics: Topics, name: str) -> list[Prob
         for cat in split_list(v["categories"], " "):
             if not CATEGORY.fullmatch(cat):
                 bad(rec, "categories", "arXiv categories such as cs.LG, separated by spaces", cat)
+        for col, sep in LIST_COLUMNS.items():
+            canonical = join_list(split_list(v[col], sep), sep)
+            if v[col] != canonical:
+                bad(rec, col, f"items separated by {LIST_SPELLING[sep]}, nothing before or after: {canonical!r}")
+        if not v["added"]:
+            bad(rec, "added", "the day the entry was added, YYYY-MM-DD")
+        elif not DAY.fullmatch(v["added"]) or parse_date(v["added"]) is None:
+            bad(rec, "added", "the day the entry was added, YYYY-MM-DD (a real calendar date)")
     return problems
 
 
@@ -245,14 +255,17 @@ def validate(path: str | Path | None = None, topics: Topics | None = None) -> li
 
 
 def to_frame(records: list[Record]) -> pd.DataFrame:
-    """Typed frame of valid records: dates as timestamps, list columns as lists."""
+    """Typed frame of valid records: ``date`` and ``added`` as timestamps, list columns as lists."""
     data: dict[str, list] = {c: [r.values[c] for r in records] for c in COLUMNS}
     for col, sep in LIST_COLUMNS.items():
         data[col] = [split_list(v, sep) for v in data[col]]
     parsed = [parse_date(v) if v else None for v in data["date"]]
     data["date"] = [p[0] if p else pd.NaT for p in parsed]
+    added = [parse_date(v) if v else None for v in data["added"]]
+    data["added"] = [p[0] if p else pd.NaT for p in added]
     frame = pd.DataFrame(data, columns=list(COLUMNS))
-    frame["date"] = pd.to_datetime(frame["date"]).astype("datetime64[ns]")
+    for col in ("date", "added"):
+        frame[col] = pd.to_datetime(frame[col]).astype("datetime64[ns]")
     frame["date_precision"] = pd.Series([p[1] if p else "" for p in parsed], dtype="str")
     frame.index.name = None
     return frame
@@ -280,6 +293,8 @@ def to_records(frame: pd.DataFrame) -> list[Record]:
                 value = join_list(list(value), LIST_COLUMNS[col])
             elif col == "date":
                 value = format_date(value, row.get("date_precision") or ("day" if not pd.isna(value) else ""))
+            elif col == "added" and not isinstance(value, str):
+                value = format_date(value, "day")
             values[col] = "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
         records.append(Record(i + 2, values))
     return records

@@ -9,7 +9,6 @@ BibTeX file. An empty list means no page is stale.
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
@@ -93,14 +92,16 @@ def book_problems(book: Path, data: Path) -> list[str]:
             problems.append(f"index.html: the first sentence of the notes of {row['id']} is not the current one")
     problems += [f"index.html: a link to the removed entry {i}" for i in linked if i not in by_id and "." in i]
 
-    listing = (book / "all-entries.html").read_text(encoding="utf-8")
-    listed = set(re.findall(r'href="[^"]*\.html#([^"]+)"', listing))
-    if listed != set(by_id):
-        problems.append(f"all-entries.html: lists {sorted(listed ^ set(by_id))} wrongly")
-    for row in rows:
-        if row["title"] and plain(row["title"]) and json.dumps(row["title"])[1:-1] not in listing:
-            if row["title"].replace("&", "&amp;") not in listing:
-                problems.append(f"all-entries.html: no title {row['title']!r}")
+    titles = {
+        a.attrs["href"].rsplit("#", 1)[-1]: norm(a.all_text())
+        for a in page("all-entries.html").find_all("a", "listing-title")
+    }
+    if set(titles) != set(by_id):
+        problems.append(f"all-entries.html: lists {sorted(set(titles) ^ set(by_id))} wrongly")
+    for entry_id, title in titles.items():
+        row = by_id.get(entry_id)
+        if row and row["title"] and plain(row["title"]) and title != norm(row["title"]):
+            problems.append(f"all-entries.html: {entry_id} is listed as {title!r}, not {row['title']!r}")
 
     feed = (book / "feed.xml").read_text(encoding="utf-8")
     if feed.count("<entry>") != len(rows):

@@ -25,7 +25,7 @@ def data_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A copy of data/ in a temporary folder, used by the package through $READINGLIST_DATA."""
     target = tmp_path / "data"
     target.mkdir()
-    for name in ("papers.csv", "topics.csv", "introduction.md", "export.txt"):
+    for name in ("papers.csv", "topics.csv", "introduction.md", "export.txt", "datapackage.json", "feed.toml"):
         shutil.copy2(DATA / name, target / name)
     monkeypatch.setenv("READINGLIST_DATA", str(target))
     return target

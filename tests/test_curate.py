@@ -6,6 +6,7 @@ no request when the command line itself is wrong, and a byte-identical papers.cs
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 import signal
@@ -90,6 +91,7 @@ def test_add_appends_one_complete_row(atom, data_copy, tmp_path, capsys):
         ),
         "notes": "Read section 3 first.\n\nThe ablation in $\\S 5$ is the point.",
         "review": "",
+        "added": dt.date.today().isoformat(),
     }
     assert atom.requested_ids() == [[NEW]]
     assert store.validate(path) == []
@@ -229,6 +231,7 @@ def test_add_link_makes_a_readable_unique_id(data_copy, capsys):
         "date": "2025-09",
         "tags": "Inference",
         "notes": "Part two.",
+        "added": dt.date.today().isoformat(),
     }
     assert store.validate(path) == []
     assert slug in capsys.readouterr().out
@@ -271,7 +274,7 @@ def test_enrich_fills_only_what_is_empty(atom, data_copy, capsys):
     assert atom.requested_ids() == [arxiv_ids]  # 55 ids: one request
     for entry_id, old in before.items():
         new = after[entry_id]
-        for col in ("id", "title", "kind", "url", "links", "arxiv_id", "tags", "notes", "review"):
+        for col in ("id", "title", "kind", "url", "links", "arxiv_id", "tags", "notes", "review", "added"):
             assert new[col] == old[col], (entry_id, col)
         if not old["arxiv_id"]:
             assert new == old
@@ -326,7 +329,7 @@ def test_an_old_style_id_with_subject_class_is_the_same_paper(atom, data_copy, c
     text = path.read_text(encoding="utf-8")
     line = text.count("\n") + 1  # the file line of the new row (abstracts span several lines)
     with_class = (
-        "math.GT/0309136,Knots,paper,https://arxiv.org/abs/math.GT/0309136,,math.GT/0309136,2003-09,Application,,,,,\n"
+        "math.GT/0309136,Knots,paper,https://arxiv.org/abs/math.GT/0309136,,math.GT/0309136,2003-09,Application,,,,,,2025-10-02\n"
     )
     path.write_text(text + with_class, encoding="utf-8")
     assert main(["validate"]) == 1  # the list keeps the form arXiv answers with
@@ -347,7 +350,7 @@ def write_big_list(path: Path, n: int) -> list[str]:
     """A valid list of ``n`` arXiv entries with nothing enriched yet."""
     header = ",".join(COLUMNS)
     ids = [f"2509.{i:05d}" for i in range(1, n + 1)]
-    lines = [f"{i},Paper {i},paper,https://arxiv.org/abs/{i},,{i},2025-09,RL,,,,," for i in ids]
+    lines = [f"{i},Paper {i},paper,https://arxiv.org/abs/{i},,{i},2025-09,RL,,,,,,2025-10-02" for i in ids]
     path.write_text("\n".join([header, *lines]) + "\n", encoding="utf-8")
     return ids
 

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 
 import pytest
 
 from readinglist import store
-from readinglist.importer import LIST_HEADING, import_export, split_export
+from readinglist.cli import main
+from readinglist.importer import EXPORT_ADDED, LIST_HEADING, import_export, split_export
 from readinglist.schema import NEEDS_TITLE
 from readinglist.topics import load_topics
 
-from .conftest import DATA
+from .conftest import DATA, ROOT
 
 EXPORT = DATA / "export.txt"
 
@@ -125,3 +128,29 @@ def test_all_nineteen_tags_of_the_export_are_topics(frame):
     topics = load_topics(DATA / "topics.csv")
     used = {t for tags in frame["tags"] for t in tags}
     assert used == set(topics.tags) and len(used) == 19
+
+
+def test_imported_entries_are_added_the_day_the_import_was_committed(frame):
+    """The export has no dates: every imported entry carries the day papers.csv was first committed."""
+    assert set(frame["added"].dt.strftime("%Y-%m-%d")) == {EXPORT_ADDED}
+    git = ["git", "-C", str(ROOT)]
+    probe = subprocess.run([*git, "rev-parse", "--is-shallow-repository"], capture_output=True, text=True)
+    if shutil.which("git") is None or probe.returncode != 0 or probe.stdout.strip() != "false":
+        pytest.skip("needs the project's full git history (not a git checkout, or a shallow clone)")
+    log = subprocess.run(
+        [*git, "log", "--diff-filter=A", "--format=%ad", "--date=short", "--", "data/papers.csv"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert log.stdout.split()[-1] == EXPORT_ADDED
+
+
+def test_import_records_the_added_day_given(data_copy, capsys):
+    target = data_copy / "papers.csv"
+    assert main(["import", "--force", "--added", "2026-12-01"]) == 0
+    assert set(store.load(target)["added"].dt.strftime("%Y-%m-%d")) == {"2026-12-01"}
+    before = target.read_bytes()
+    assert main(["import", "--force", "--added", "2026-12"]) == 1
+    assert "column 'added'" in capsys.readouterr().err
+    assert target.read_bytes() == before

@@ -25,7 +25,8 @@ def digest(path: Path) -> str:
 def test_load_gives_a_typed_frame(data_copy):
     frame = store.load()
     assert list(frame.columns[: len(COLUMNS)]) == list(COLUMNS)
-    assert frame["date"].dtype.kind == "M"
+    assert frame["date"].dtype.kind == "M" and frame["added"].dtype.kind == "M"
+    assert frame["added"].notna().all()
     assert isinstance(frame.loc[0, "tags"], list)
     assert frame.set_index("id").loc["1610.02132", "arxiv_id"] == "1610.02132"
 
@@ -87,7 +88,7 @@ def test_atomic_write_leaves_the_old_file_when_interrupted(tmp_path, monkeypatch
 
 
 HEADER = ",".join(COLUMNS)
-GOOD = "2509.17567,LIMI: Less is More for Agency,paper,https://arxiv.org/abs/2509.17567,,2509.17567,2025-09,RL,,,,,"
+GOOD = "2509.17567,LIMI: Less is More for Agency,paper,https://arxiv.org/abs/2509.17567,,2509.17567,2025-09,RL,,,,,,2025-10-02"
 
 
 def body(*rows: str) -> str:
@@ -96,8 +97,22 @@ def body(*rows: str) -> str:
 
 BAD_INPUTS = {
     "missing column": (
-        body(GOOD).replace(",review", "").replace(",,,,,", ",,,,"),
+        body(GOOD).replace(",review", "").replace(",,,,,,", ",,,,,"),
         ["papers.csv:1", "missing review"],
+    ),
+    "no added day": (body(GOOD.replace(",2025-10-02", ",")), ["papers.csv:2", "column 'added'", "YYYY-MM-DD"]),
+    "added day not a real day": (
+        body(GOOD.replace(",2025-10-02", ",2025-02-30")),
+        ["papers.csv:2", "column 'added'", "'2025-02-30'", "a real calendar date"],
+    ),
+    "added month only": (body(GOOD.replace(",2025-10-02", ",2025-10")), ["column 'added'", "'2025-10'", "YYYY-MM-DD"]),
+    "tags not in the canonical spelling": (
+        body(GOOD.replace(",RL,", ",RL;Optimizers,")),
+        ["papers.csv:2", "column 'tags'", "'RL;Optimizers'", "separated by '; '", "'RL; Optimizers'"],
+    ),
+    "links with two spaces": (
+        body(GOOD.replace(",,2509.17567,", ",https://a.org  https://b.org,2509.17567,")),
+        ["column 'links'", "separated by single spaces", "'https://a.org https://b.org'"],
     ),
     "duplicate id": (body(GOOD, GOOD.replace("LIMI", "Again")), ["papers.csv:3", "column 'id'", "also on line 2"]),
     "malformed arXiv id": (
