@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import io
+from collections.abc import Callable
 from pathlib import Path
 
 from .conftest import DATA
@@ -40,3 +42,21 @@ def newest_first(rows: list[dict[str, str]]) -> list[dict[str, str]]:
     """Rows by date, newest first, undated last, ties in file order."""
     dated = sorted((r for r in rows if r["date"]), key=lambda r: date_key(r["date"]), reverse=True)
     return dated + [r for r in rows if not r["date"]]
+
+
+def edit_csv(path: Path, change: Callable[[list[dict[str, str]]], list[dict[str, str]]]) -> None:
+    """Apply ``change`` to the rows (dicts) of a CSV file and write it back as the project does."""
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        fields, rows = reader.fieldnames, list(reader)
+    rows = change(rows)
+    out = io.StringIO(newline="")
+    writer = csv.DictWriter(out, fields, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8")
+
+
+def set_field(entry_id: str, **values: str) -> Callable[[list[dict[str, str]]], list[dict[str, str]]]:
+    """A change for :func:`edit_csv`: set ``values`` on the row ``entry_id``."""
+    return lambda rows: [r | values if r["id"] == entry_id else r for r in rows]

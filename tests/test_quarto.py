@@ -5,8 +5,6 @@ These tests need the `quarto` command; where it is not on PATH they are skipped 
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
 import re
@@ -19,7 +17,7 @@ import pytest
 
 from .bookcheck import book_problems, files_containing
 from .conftest import ROOT
-from .expected import chapter_slugs, csv_rows, tags_of
+from .expected import chapter_slugs, csv_rows, edit_csv, set_field, tags_of
 from .htmlcheck import parse
 
 QUARTO = shutil.which("quarto")
@@ -89,23 +87,6 @@ def render(project: Path) -> tuple[list[str], dict[str, str]]:
         for p in (project / "_book").rglob("*.html")
     }
     return executed, pages
-
-
-def edit_csv(path: Path, change) -> None:
-    """Apply ``change`` to the rows (dicts) of a CSV file and write it back as the project does."""
-    with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        fields, rows = reader.fieldnames, list(reader)
-    rows = change(rows)
-    out = io.StringIO(newline="")
-    writer = csv.DictWriter(out, fields, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    path.write_text(out.getvalue(), encoding="utf-8")
-
-
-def set_field(entry_id: str, **values: str):
-    return lambda rows: [r | values if r["id"] == entry_id else r for r in rows]
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,341 @@
+"""The book's pages: what each page's code cells print, and the chapter list kept in step with the topics.
+
+A chapter file is thin: a hidden setup cell ``page = Book.load().chapter_page("rl")``, then cells with
+``#| output: asis`` that ``print(page.summary())``, ``print(page.charts())``, ``print(page.entries())``.
+Everything they print is Markdown built from documented Quarto/pandoc syntax; charts are raw HTML
+blocks drawn by a vega bundle served from the book (no CDN, no ``text/html`` display output).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from . import bibtex, feed, listing, project, store
+from .cards import CardContext, card, raw_html, root_of, title_of
+from .entries import has_notes, has_tags, newest_first
+from .files import atomic_write
+from .render import package_hash
+from .schema import COLUMNS
+from .text import blocks, escape, inline
+from .topics import UNTAGGED_PAGE, Chapter, Topics, load_topics
+
+if TYPE_CHECKING:
+    from .charts import Figure
+
+BUNDLE = "_assets/vega-bundle.js"
+CHART_COLUMNS = ("id", "title", "url", "date", "date_precision", "tags", "notes")
+DATA_SOURCE = UNTAGGED_PAGE.replace(".html", ".qmd")
+
+
+def text_fingerprint(frame: pd.DataFrame) -> str:
+    """A hash of what related-entry scores depend on: ids and their title, abstract and notes."""
+    digest = hashlib.sha256()
+    for row in frame[["id", "title", "abstract", "notes"]].itertuples(index=False):
+        digest.update(json.dumps(list(row), ensure_ascii=False).encode())
+    return digest.hexdigest()[:24]
+
+
+@dataclass
+class Book:
+    """The loaded list and topics, with what every page shares (related entries, homes, titles)."""
+
+    frame: pd.DataFrame
+    topics: Topics
+    cache_dir: Path | None = field(default_factory=project.cache_dir)
+
+    @classmethod
+    def load(cls, data_dir: str | Path | None = None) -> Book:
+        """Load ``papers.csv`` and ``topics.csv`` (default: the project's data folder)."""
+        folder = Path(data_dir) if data_dir else project.data_dir()
+        topics = load_topics(folder / "topics.csv")
+        return cls(store.load(folder / "papers.csv", topics), topics)
+
+    def cached(self, name: str, key: str, compute: Callable[[], Any]) -> Any:
+        """``compute()``, kept as ``<cache>/<name>-<key>.json`` so a later render with the same key
+        reads it back; older versions of ``name`` are removed when a new one is written."""
+        path = self.cache_dir / f"{name}-{key}.json" if self.cache_dir else None
+        if path and path.exists():
+            return json.loads(path.read_text(encoding="utf-8"))
+        result = compute()
+        if path:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            for old in path.parent.glob(f"{name}-*.json"):
+                if old.stem.removeprefix(f"{name}-").isalnum():
+                    old.unlink()
+            atomic_write(path, json.dumps(result, ensure_ascii=False).encode("utf-8"))
+        return result
+
+    @cached_property
+    def related(self) -> dict[str, list[str]]:
+        """The three most similar entries of each entry; cached on disk by the text they depend on."""
+        return self.cached("related", text_fingerprint(self.frame) + package_hash()[:8], self._related)
+
+    def _related(self) -> dict[str, list[str]]:
+        from .related import related
+
+        return related(self.frame, k=3)
+
+    @cached_property
+    def chart_frame(self) -> pd.DataFrame:
+        """What the charts read: the entries' ids, titles, links, dates and tags, and whether they
+        have notes (``notes`` is ``"yes"`` or ``""``), so editing a note's text leaves every chart as it was."""
+        frame = self.frame[list(CHART_COLUMNS)].copy()
+        frame["notes"] = has_notes(frame).map({True: "yes", False: ""})
+        return frame
+
+    @cached_property
+    def chart_key(self) -> str:
+        """A hash of everything the charts depend on: :attr:`chart_frame`, the topics and the code."""
+        digest = hashlib.sha256(self.chart_frame.to_json(orient="split", date_format="iso").encode())
+        digest.update(repr(self.topics).encode())
+        digest.update(package_hash().encode())
+        return digest.hexdigest()[:24]
+
+    @cached_property
+    def homes(self) -> dict[str, str]:
+        """Entry id -> the page holding its main card."""
+        return {row.id: self.topics.home(row.tags) for row in self.frame[["id", "tags"]].itertuples()}
+
+    def context(self, page: str) -> CardContext:
+        titles = dict(zip(self.frame["id"], self.frame["title"], strict=True))
+        return CardContext(self.topics, page, self.related, titles, self.homes, bibtex)
+
+    def page(self, source: str) -> Page:
+        """The page whose source file is ``source``: ``index.qmd``, ``chapters/<slug>.qmd`` or
+        ``appendices/data.qmd``."""
+        if source == "index.qmd":
+            return self.preface_page()
+        if source == DATA_SOURCE:
+            return self.data_page()
+        match = re.fullmatch(r"chapters/([^/]+)\.qmd", source)
+        if not match:
+            raise KeyError(f"no page of the book is made from {source!r}")
+        return self.chapter_page(match.group(1))
+
+    def pages(self) -> dict[str, Page]:
+        """Every page with code cells, by source file."""
+        sources = ["index.qmd", *[ch.path for ch in self.topics.chapters()], DATA_SOURCE]
+        return {source: self.page(source) for source in sources}
+
+    def write_generated_files(self, root: Path) -> None:
+        """What the pages link to besides themselves: the vega bundle, BibTeX, the feed, the listing."""
+        from .charts import write_vega_bundle
+
+        write_vega_bundle(root / BUNDLE)
+        bibtex.write_bibliography(self.frame, root / "references.bib")
+        bibtex.write_biblatex(self.frame, root / "references-biblatex.bib")
+        feed.write_feed(self.frame, project.site_url(root), self.topics, root / "feed.xml")
+        listing.write_listing(self.frame, self.topics, root / "all-entries.yml")
+
+    def chapter_page(self, slug: str) -> ChapterPage:
+        return ChapterPage(self, self.topics.chapter(slug))
+
+    def preface_page(self) -> PrefacePage:
+        return PrefacePage(self)
+
+    def data_page(self) -> DataPage:
+        return DataPage(self)
+
+
+class Page:
+    """A page of the book; ``path`` is its output path relative to the book root, ``CELLS`` the
+    methods its code cells print."""
+
+    CELLS: tuple[str, ...] = ()
+
+    def __init__(self, book: Book, path: str):
+        self.book = book
+        self.path = path
+        self._bundle_loaded = False
+
+    @property
+    def root(self) -> str:
+        return root_of(self.path)
+
+    def cell_outputs(self) -> dict[str, str]:
+        """What each of the page's cells prints."""
+        return {name: getattr(self, name)() for name in self.CELLS}
+
+    def figure_list(self) -> list[Figure]:
+        """The page's charts (none by default)."""
+        return []
+
+    def charts(self) -> str:
+        """The page's charts as Quarto figures, loading the vega bundle once per page (the figures are
+        cached by :attr:`Book.chart_key`, so a render that changes no chart does not load Altair)."""
+        out = []
+        if not self._bundle_loaded:
+            out.append(raw_html(f'<script src="{self.root}{BUNDLE}"></script>'))
+            self._bundle_loaded = True
+        name = "charts-" + re.sub(r"[^A-Za-z0-9]+", "-", self.path.removesuffix(".html"))
+        out += self.book.cached(name, self.book.chart_key, self._figures_markdown)
+        return "\n\n".join(out) + "\n"
+
+    def _figures_markdown(self) -> list[str]:
+        from .charts import figure_markdown
+
+        return [figure_markdown(fig) for fig in self.figure_list()]
+
+    def cards(self, frame: pd.DataFrame) -> str:
+        """The cards of ``frame``'s entries, newest first."""
+        ctx = self.book.context(self.path)
+        rows = newest_first(frame).to_dict("records")
+        return "\n\n".join(card(row, ctx) for row in rows) + "\n"
+
+    def link(self, entry_id: str, text: str) -> str:
+        page = self.book.homes[entry_id]
+        target = "" if page == self.path else self.root + page
+        return f"[{escape(text)}]({target}#{entry_id})"
+
+
+class ChapterPage(Page):
+    """A topic chapter: a summary, two charts and the cards of its entries."""
+
+    CELLS = ("summary", "charts", "entries")
+
+    def __init__(self, book: Book, chapter: Chapter):
+        super().__init__(book, f"chapters/{chapter.slug}.html")
+        self.chapter = chapter
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        return self.book.frame[has_tags(self.book.frame, self.chapter.tags)]
+
+    def summary(self) -> str:
+        """Counts, the date range, and each topic's description."""
+        frame = self.frame
+        dated = frame["date"].dropna()
+        span = f", from {dated.min():%b %Y} to {dated.max():%b %Y}" if len(dated) else ""
+        noted = int((frame["notes"].str.strip() != "").sum())
+        lines = [
+            f"{len(frame)} entries{escape(span)}; {noted} with the curator's notes (marked in green). "
+            "Newest first; expand *Abstract* to read it."
+        ]
+        lines += [""] + [
+            f"- **{escape(t.tag)}** ({int(has_tags(frame, [t.tag]).sum())}): {escape(t.description)}"
+            for t in self.chapter.topics
+        ]
+        return "\n".join(lines) + "\n"
+
+    def figure_list(self) -> list[Figure]:
+        from .charts import chapter_figures
+
+        return chapter_figures(self.book.chart_frame, self.book.topics, self.chapter)
+
+    def entries(self) -> str:
+        return self.cards(self.frame)
+
+
+class PrefacePage(Page):
+    """The preface: the curator's introduction, how to read the book, the overview charts."""
+
+    CELLS = ("introduction", "noted", "contents", "charts")
+
+    def __init__(self, book: Book):
+        super().__init__(book, "index.html")
+
+    def introduction(self) -> str:
+        text = (project.data_dir() / "introduction.md").read_text(encoding="utf-8")
+        return f"::: {{.curator-introduction}}\n{blocks(text)}\n:::\n"
+
+    def contents(self) -> str:
+        """Parts and chapters with their entry counts and topics."""
+        frame = self.book.frame
+        lines = []
+        for part, chapters in self.book.topics.parts().items():
+            lines += [f"**{escape(part)}**", ""]
+            for ch in chapters:
+                n = int(has_tags(frame, ch.tags).sum())
+                tags = ", ".join(escape(t) for t in ch.tags)
+                lines.append(f"- [{escape(ch.title)}]({self.root}chapters/{ch.slug}.html) ({n}): {tags}")
+            lines.append("")
+        untagged = int((frame["tags"].str.len() == 0).sum())
+        noted = int((frame["notes"].str.strip() != "").sum())
+        lines.append(
+            f"{len(frame)} entries in all, {noted} with the curator's notes. "
+            f"[All entries]({self.root}all-entries.html) lists every one, with search and sorting"
+            + (
+                f"; {'the entry' if untagged == 1 else f'the {untagged} entries'} without a topic"
+                f" {'is' if untagged == 1 else 'are'} in [the data appendix]({self.root}{UNTAGGED_PAGE})."
+                if untagged
+                else "."
+            )
+        )
+        return "\n".join(lines) + "\n"
+
+    def noted(self) -> str:
+        """Every entry with the curator's notes, newest first: a link to its card and the notes'
+        first sentence, so a returning reader finds them in one place."""
+        frame = self.book.frame
+        lines = []
+        for row in newest_first(frame[frame["notes"].str.strip() != ""]).to_dict("records"):
+            first = re.split(r"(?<=[.!?])\s", row["notes"].strip(), maxsplit=1)[0]
+            lines.append(f"- {self.link(row['id'], title_of(row))}: {inline(first)}")
+        return "\n".join(lines) + "\n" if lines else "None yet.\n"
+
+    def figure_list(self) -> list[Figure]:
+        from .charts import overview_figures
+
+        return overview_figures(self.book.chart_frame, self.book.topics)
+
+
+SCHEMA_DOC = {
+    "id": "the arXiv id (`2509.17567`), or a readable slug for other entries",
+    "title": "plain text; `$...$` is LaTeX math",
+    "kind": "paper, technical report, blog post, forum post, repository, video, other",
+    "url": "the canonical link; `https://arxiv.org/abs/<id>` for arXiv entries",
+    "links": "extra links (code, blog), separated by spaces",
+    "arxiv_id": "the arXiv id without version, or empty",
+    "date": "`YYYY`, `YYYY-MM` or `YYYY-MM-DD`; empty when unknown",
+    "tags": "tags of the topics file, separated by `;`",
+    "authors": "names separated by `;`, filled by `enrich`",
+    "categories": "arXiv categories separated by spaces, the primary first",
+    "abstract": "paragraphs separated by a blank line; `$...$` is math",
+    "notes": "the curator's notes, paragraphs separated by a blank line",
+    "review": "what the curator should check, or empty",
+    "added": "the day the curator added the entry, `YYYY-MM-DD`",
+}
+
+
+class DataPage(Page):
+    """The data appendix: schema, data quality, and the cards of entries without a topic."""
+
+    CELLS = ("schema", "quality", "untagged")
+
+    def __init__(self, book: Book):
+        super().__init__(book, UNTAGGED_PAGE)
+
+    def schema(self) -> str:
+        rows = [f"| `{col}` | {SCHEMA_DOC[col]} |" for col in COLUMNS]
+        return "\n".join(["| column | content |", "| --- | --- |", *rows]) + "\n"
+
+    def quality(self) -> str:
+        """Entries that need the curator's review, entries with no date and entries with no tag."""
+        frame = self.book.frame
+        sections = [
+            ("Entries to review", frame[frame["review"] != ""], lambda r: r["review"]),
+            ("Entries with no date", frame[frame["date"].isna()], lambda r: r["kind"]),
+            ("Entries with no tag", frame[frame["tags"].str.len() == 0], lambda r: r["kind"]),
+        ]
+        out = []
+        for heading, rows, detail in sections:
+            out += [f"### {heading} ({len(rows)}) {{.unnumbered}}", ""]
+            if rows.empty:
+                out += ["None.", ""]
+            for row in rows.to_dict("records"):
+                out.append(f"- {self.link(row['id'], title_of(row))}: {escape(detail(row))}")
+            out.append("")
+        return "\n".join(out)
+
+    def untagged(self) -> str:
+        frame = self.book.frame
+        return self.cards(frame[frame["tags"].str.len() == 0]) if (frame["tags"].str.len() == 0).any() else "None.\n"

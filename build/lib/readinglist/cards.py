@@ -1,0 +1,173 @@
+"""The paper card: one entry as Quarto Markdown (documented pandoc/Quarto syntax only).
+
+A card is a div whose id is the entry id, so ``chapters/<chapter>.html#<id>`` lands on it. What a
+reader skims stays open; the rest is folded into one native disclosure widget (``<details>``, from
+raw HTML blocks, so other formats simply show its content)::
+
+    ::: {id="2509.17567" .paper-card .has-notes}
+    ### [Title](url) {#card-2509-17567 .unnumbered}
+    date · kind · tags (links to their chapters) · extra links
+    ::: {.curator-notes}                                          (only with notes)
+    <details class="paper-more"><summary>Abstract · Also in · Related · Cite as</summary>
+      authors, abstract, also in, related, the BibTeX entry
+    </details>
+    :::
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlparse
+
+import pandas as pd
+
+from .schema import NEEDS_TITLE, arxiv_pdf_url
+from .text import blocks, code_span, escape, inline, link_target
+from .topics import Topics
+
+UNTITLED = "Untitled entry (its title was lost; see the notes)"
+MAX_AUTHORS = 8
+
+
+def root_of(page: str) -> str:
+    """The way back from a page to the book root: ``../`` from ``chapters/x.html``, ``""`` from ``index.html``."""
+    return "../" * page.count("/")
+
+
+@dataclass
+class CardContext:
+    """What a card needs besides its row: the topics, where the page sits, and optional extras."""
+
+    topics: Topics
+    page: str = ""
+    related: Mapping[str, list[str]] = field(default_factory=dict)
+    titles: Mapping[str, str] = field(default_factory=dict)
+    homes: Mapping[str, str] = field(default_factory=dict)
+    bibtex: Any = None
+
+    @property
+    def root(self) -> str:
+        return root_of(self.page)
+
+    def href(self, page: str, anchor: str = "") -> str:
+        """A link from the current page to ``page`` (relative to the book root)."""
+        target = "" if page == self.page else self.root + page
+        return f"{target}#{anchor}" if anchor else (target or "#")
+
+
+def fenced(content: str, lang: str = "") -> str:
+    """A fenced code block whose fence is longer than any backtick run in the content."""
+    longest = max((len(run) for run in re.findall(r"`{3,}", content)), default=2)
+    fence = "`" * (longest + 1)
+    return f"{fence}{lang}\n{content}\n{fence}"
+
+
+def title_of(row: Mapping[str, Any]) -> str:
+    """The title to show: the entry's, or a readable label for an entry whose title was lost."""
+    return row["title"] or UNTITLED
+
+
+def heading_id(entry_id: str) -> str:
+    """A CSS-safe id for the card's heading (entry ids may hold dots and slashes)."""
+    return "card-" + re.sub(r"[^A-Za-z0-9]+", "-", entry_id).strip("-")
+
+
+def format_date(date: pd.Timestamp, precision: str) -> str:
+    """``21 Sep 2025``, ``Sep 2025``, ``2025`` or ``undated``."""
+    if date is None or pd.isna(date):
+        return "undated"
+    return date.strftime({"day": "%-d %b %Y", "month": "%b %Y", "year": "%Y"}.get(precision, "%b %Y"))
+
+
+def link_label(url: str) -> str:
+    """A short label for an extra link: code, PDF, or the site's name."""
+    host = urlparse(url).netloc.removeprefix("www.")
+    if host in ("github.com", "gitlab.com", "huggingface.co"):
+        return "code" if host != "huggingface.co" else "Hugging Face"
+    if url.endswith(".pdf") or "/pdf/" in url:
+        return "PDF"
+    return host or url
+
+
+def meta_line(row: Mapping[str, Any], ctx: CardContext) -> str:
+    """Date, kind, tags linking to their chapters, and extra links."""
+    parts = [
+        f"[{escape(format_date(row['date'], row['date_precision']))}]{{.paper-date}}",
+        f"[{escape(row['kind'])}]{{.paper-kind}}",
+    ]
+    topics = [ctx.topics.by_tag(tag) for tag in row["tags"]]
+    tags = [f"[{escape(t.tag)}]({ctx.href(t.chapter_path_html)}){{.paper-tag .tag-{t.slug}}}" for t in topics]
+    parts.append(" ".join(tags) if tags else "[no topic]{.paper-tag}")
+    links = [(link_label(u), u) for u in row["links"]]
+    if row["arxiv_id"]:
+        links.append(("PDF", arxiv_pdf_url(row["arxiv_id"])))
+    if links:
+        parts.append(" ".join(f"[{escape(label)}]({link_target(url)}){{.paper-extra-link}}" for label, url in links))
+    return " · ".join(parts)
+
+
+def authors_line(authors: list[str]) -> str:
+    shown = ", ".join(authors[:MAX_AUTHORS]) + (" et al." if len(authors) > MAX_AUTHORS else "")
+    return f"[{escape(shown)}]{{.paper-authors}}"
+
+
+def raw_html(html: str) -> str:
+    """A pandoc raw HTML block (dropped by formats other than HTML)."""
+    return f"```{{=html}}\n{html}\n```"
+
+
+def card(row: Mapping[str, Any], ctx: CardContext) -> str:
+    """One entry's card as Markdown."""
+    entry_id = row["id"]
+    has_notes = bool(row["notes"].strip())
+    classes = ".paper-card" + (" .has-notes" if has_notes else "")
+    title = inline(title_of(row)) if row["title"] else escape(UNTITLED)
+    heading = f"[{title}]({link_target(row['url'])})" if row["url"] else title
+    out = [f'::: {{id="{entry_id}" {classes}}}', "", f"### {heading} {{#{heading_id(entry_id)} .unnumbered}}", ""]
+    out += [meta_line(row, ctx), ""]
+    if row["review"]:
+        flag, _, message = row["review"].partition(": ")
+        label = "Needs a title" if flag == NEEDS_TITLE else "To confirm"
+        out += [f"[{escape(label)}: {escape(message or flag)}]{{.paper-review}}", ""]
+    if has_notes:
+        out += ["::: {.curator-notes}", "[Curator's notes]{.notes-label}", "", blocks(row["notes"]), ":::", ""]
+    folded = folded_parts(row, ctx)
+    if folded:
+        summary = " · ".join(label for label, _ in folded)
+        out += [raw_html(f'<details class="paper-more">\n<summary>{summary}</summary>'), ""]
+        out += [part for _, part in folded]
+        out += [raw_html("</details>"), ""]
+    out.append(":::")
+    return "\n".join(out)
+
+
+def folded_parts(row: Mapping[str, Any], ctx: CardContext) -> list[tuple[str, str]]:
+    """The folded parts of a card, as (label, Markdown): abstract, also in, related, citation."""
+    entry_id = row["id"]
+    parts: list[tuple[str, str]] = []
+    abstract = blocks(row["abstract"]) if row["abstract"].strip() else ""
+    if row["authors"] or abstract:
+        body = [authors_line(row["authors"])] if row["authors"] else []
+        if abstract:
+            body.append(f"::: {{.paper-abstract}}\n{abstract}\n:::")
+        parts.append(("Abstract" if abstract else "Authors", "\n\n".join(body) + "\n"))
+    others = [
+        (ctx.topics.chapter(slug).title, f"chapters/{slug}.html")
+        for slug in dict.fromkeys(ctx.topics.by_tag(t).chapter for t in row["tags"])
+        if f"chapters/{slug}.html" != ctx.page
+    ]
+    if others:
+        links = ", ".join(f"[{escape(name)}]({ctx.href(page, entry_id)})" for name, page in others)
+        parts.append(("Also in", f"[Also in: {links}]{{.paper-also-in}}\n"))
+    related = [r for r in ctx.related.get(entry_id, []) if r in ctx.homes]
+    if related:
+        links = "; ".join(f"[{escape(ctx.titles.get(r) or UNTITLED)}]({ctx.href(ctx.homes[r], r)})" for r in related)
+        parts.append(("Related", f"[Related: {links}]{{.paper-related}}\n"))
+    if ctx.bibtex is not None:
+        key = ctx.bibtex.citation_key(row)
+        block = fenced(ctx.bibtex.entry(row))  # unhighlighted: syntax spans would add ~1 KB per card
+        parts.append(("Cite as", f"::: {{.paper-cite}}\nCite as {code_span(key)}:\n\n{block}\n:::\n"))
+    return parts

@@ -1,0 +1,706 @@
+"""The book's Altair charts: overview and per-chapter figures, and the HTML that draws them offline.
+
+Every chart that colors by tag uses :func:`tag_color_scale`, so a tag has one color across the
+book. Aggregate marks are counted in pandas and only the needed columns are embedded, since every
+page carries its charts' specs inline. Time charts place entries by month; entries with no date or
+only a year are left out, and the caption says how many.
+"""
+
+from __future__ import annotations
+
+import html
+import importlib.metadata
+import json
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from itertools import combinations
+from pathlib import Path
+from typing import Any
+
+import altair as alt
+import pandas as pd
+import vl_convert
+
+from .files import atomic_write
+from .schema import SLUG
+from .store import format_date
+from .text import escape
+from .topics import Chapter, Topics
+
+#: Tag colors, assigned in book order: the strong tableau20 hues first, then their light partners,
+#: so neighbouring tags (often in one chapter) get different hues.
+PALETTE: tuple[str, ...] = (
+    "#4c78a8",
+    "#f58518",
+    "#54a24b",
+    "#e45756",
+    "#b279a2",
+    "#439894",
+    "#b79a20",
+    "#d67195",
+    "#9e765f",
+    "#79706e",
+    "#9ecae9",
+    "#ffbf79",
+    "#88d27a",
+    "#ff9d98",
+    "#d6a5c9",
+    "#83bcb6",
+    "#f2cf5b",
+    "#fcbfd2",
+    "#d8b5a5",
+    "#bab0ac",
+)
+#: Marks that stand for "the rest of the list" rather than a tag.
+REST_COLOR = "#d9d9d9"
+#: The Vega-Lite version of Altair's schema (``6.4``), used for the JS bundle and offline rendering.
+VL_VERSION = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
+WIDTH = 560
+FOCUS_SHARE = 0.9  # a timeline opens on the span of the newest 90% of the dated entries...
+FOCUS_MIN_YEARS = 4  # ...when the list spans at least this many years
+EMBED_OPTIONS = {"actions": False, "renderer": "svg"}
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A chart with what a page needs around it: an id, a caption and alt text."""
+
+    id: str
+    chart: alt.TopLevelMixin
+    caption: str
+    alt: str
+
+    def __post_init__(self) -> None:
+        if not SLUG.fullmatch(self.id):
+            raise ValueError(f"figure id {self.id!r} is not a slug (lowercase letters, digits and '-')")
+
+
+# ---------------------------------------------------------------- colors and helpers
+
+
+def tag_colors(topics: Topics) -> dict[str, str]:
+    """The color of every tag, in book order."""
+    tags = topics.tags
+    if len(tags) > len(PALETTE):
+        raise ValueError(f"{len(tags)} tags but only {len(PALETTE)} distinct colors: add colors to charts.PALETTE")
+    return dict(zip(tags, PALETTE, strict=False))
+
+
+def tag_color_scale(topics: Topics) -> alt.Scale:
+    """The book-wide tag color scale: domain the tags in book order, range the palette."""
+    colors = tag_colors(topics)
+    return alt.Scale(domain=list(colors), range=list(colors.values()))
+
+
+def entry_label(title: str, entry_id: str) -> str:
+    """The entry's title, or a readable label when the title is empty."""
+    return title if title and title.strip() else f"Untitled entry ({entry_id})"
+
+
+def _entry_tags(frame: pd.DataFrame, topics: Topics) -> list[list[str]]:
+    """Each entry's tags, without repeats; raise on a tag the topics file does not know."""
+    known = set(topics.tags)
+    result = []
+    for tags in frame["tags"]:
+        unique = list(dict.fromkeys(tags))
+        unknown = [t for t in unique if t not in known]
+        if unknown:
+            raise ValueError(f"unknown tag(s) {', '.join(map(repr, unknown))}: not in the topics file")
+        result.append(unique)
+    return result
+
+
+def _months(frame: pd.DataFrame) -> list[str | None]:
+    """Each entry's month as ``YYYY-MM``, or None when it has no date or only a year."""
+    text = frame["date"].dt.strftime("%Y-%m")
+    has_month = frame["date"].notna() & frame["date_precision"].isin(["month", "day"])
+    return [m if ok else None for m, ok in zip(text, has_month, strict=True)]
+
+
+def _left_out(frame: pd.DataFrame, mask: Sequence[bool] | None = None, who: str = "entries") -> str:
+    """A caption sentence on entries left out of a time chart, or ``""`` when none are."""
+    undated = year_only = 0
+    for i, (date, precision) in enumerate(zip(frame["date"], frame["date_precision"], strict=True)):
+        if mask is not None and not mask[i]:
+            continue
+        if pd.isna(date):
+            undated += 1
+        elif precision == "year":
+            year_only += 1
+    parts = []
+    if undated:
+        parts.append(f"{undated} {_plural(undated, who)} with no date")
+    if year_only:
+        parts.append(f"{year_only} {_plural(year_only, who)} dated only by year")
+    if not parts:
+        return ""
+    verb = "is" if undated + year_only == 1 else "are"
+    sentence = _and(parts)
+    return f" {sentence[:1].upper()}{sentence[1:]} {verb} left out."
+
+
+def _plural(n: int, words: str) -> str:
+    """``words`` (a plural noun phrase such as ``entries of this chapter``) in the singular when n is 1."""
+    if n != 1:
+        return words
+    head, _, tail = words.partition(" ")
+    head = {"entries": "entry", "tags": "tag", "pairs": "pair"}.get(head, head)
+    return f"{head} {tail}" if tail else head
+
+
+def _busiest(per_month: Counter[str]) -> str:
+    """The busiest months as a phrase, or ``""`` when no month has more than one entry."""
+    top = [(m, n) for m, n in sorted(per_month.items(), key=lambda x: (-x[1], x[0]))[:3] if n > 1]
+    if not top:
+        return ""
+    parts = [f"{_month_name(m)} ({n} entries)" if i == 0 else f"{_month_name(m)} ({n})" for i, (m, n) in enumerate(top)]
+    return f"Busiest {'month' if len(top) == 1 else 'months'}: {_and(parts)}."
+
+
+def _and(items: Sequence[str]) -> str:
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _counts_text(items: Iterable[tuple[str, int]]) -> str:
+    return _and([f"{name} {n}" for name, n in items])
+
+
+def _month_name(month: str) -> str:
+    return pd.Timestamp(f"{month}-01").strftime("%B %Y")
+
+
+def _month_x(focus: Focus | None = None, **kwargs: Any) -> alt.X:
+    # Months are "YYYY-MM" strings: JavaScript parses them as UTC, so the time unit is UTC too.
+    if focus is not None:
+        kwargs["scale"] = alt.Scale(domain=[_utc(focus.start), _utc(focus.after_end)])
+    return alt.X("month:T", timeUnit="utcyearmonth", title="Month", **kwargs)
+
+
+def _utc(month: str) -> dict[str, Any]:
+    return {"year": int(month[:4]), "month": int(month[5:7]), "date": 1, "utc": True}
+
+
+@dataclass(frozen=True)
+class Focus:
+    """The months a timeline shows first when the list spans many years but most entries are recent:
+    from January of the year where the newest ``FOCUS_SHARE`` of the dated entries begin, to the last
+    month. The reader drags the axis to the older ones; nothing is dropped."""
+
+    start: str
+    end: str
+    older: int
+    oldest: str
+
+    @property
+    def after_end(self) -> str:
+        year, month = int(self.end[:4]), int(self.end[5:7])
+        return f"{year + month // 12}-{month % 12 + 1:02d}"
+
+    def sentence(self) -> str:
+        return (
+            f" The axis opens on {_month_name(self.start)} to {_month_name(self.end)}, where most entries are; "
+            f"drag the chart sideways to see the {self.older} older "
+            f"{_plural(self.older, 'entries')}, back to {_month_name(self.oldest)}."
+        )
+
+
+def _focus(months: Sequence[str | None]) -> Focus | None:
+    """The :class:`Focus` of a list's dated months, or None when showing all of them reads well."""
+    dated = sorted(m for m in months if m)
+    if not dated:
+        return None
+    start = dated[int(len(dated) * (1 - FOCUS_SHARE))][:4] + "-01"
+    older = sum(1 for m in dated if m < start)
+    if not older or int(dated[-1][:4]) - int(dated[0][:4]) < FOCUS_MIN_YEARS:
+        return None
+    return Focus(start, dated[-1], older, dated[0])
+
+
+def _pan() -> alt.Parameter:
+    """Drag the time axis sideways. Wheel zoom stays off: it would catch the reader's page scrolling."""
+    return alt.selection_interval(bind="scales", encodings=["x"], zoom=False, name="time_axis")
+
+
+def _month_tooltip() -> alt.Tooltip:
+    return alt.Tooltip("month:T", timeUnit="utcyearmonth", format="%B %Y", title="Month")
+
+
+def _data(values: list[dict[str, Any]]) -> dict[str, Any]:
+    # A plain dict: Altair moves it to the spec's top-level datasets without converting every row.
+    return {"values": values}
+
+
+def _finish(chart: alt.TopLevelMixin, title: str, alt_text: str) -> alt.TopLevelMixin:
+    return chart.properties(title=title, description=alt_text)
+
+
+# ---------------------------------------------------------------- overview charts
+
+
+def _tag_bars(
+    values: list[dict[str, Any]], order: list[str], topics: Topics, x_title: str
+) -> tuple[alt.Chart, alt.Chart]:
+    """Horizontal bars of entries per tag in ``order``, in the tags' colors, and their count labels."""
+    base = alt.Chart(_data(values)).encode(
+        y=alt.Y("tag:N", sort=order, title="Tag"),
+        x=alt.X("entries:Q", title=x_title, axis=alt.Axis(tickMinStep=1, format="d")),
+        tooltip=[alt.Tooltip("tag:N", title="Tag"), alt.Tooltip("entries:Q", title=x_title)],
+    )
+    bars = base.mark_bar().encode(color=alt.Color("tag:N", scale=tag_color_scale(topics), legend=None))
+    return bars, base.mark_text(align="left", dx=3, color="#333").encode(text="entries:Q")
+
+
+def entries_per_tag(frame: pd.DataFrame, topics: Topics) -> Figure:
+    """Entries per tag, as bars sorted from the most used tag."""
+    entry_tags = _entry_tags(frame, topics)
+    counts = Counter(t for tags in entry_tags for t in tags)
+    book = {t: i for i, t in enumerate(topics.tags)}
+    order = sorted(topics.tags, key=lambda t: (-counts[t], book[t]))
+    values = [{"tag": t, "entries": counts[t]} for t in order]
+    untagged = sum(1 for tags in entry_tags if not tags)
+    bars, labels = _tag_bars(values, order, topics, "Entries")
+    alt_text = (
+        f"Bar chart of the number of entries per tag, for {len(frame)} entries and {len(order)} tags: "
+        f"{_counts_text((t, counts[t]) for t in order)}."
+    )
+    if untagged:
+        alt_text += f" {untagged} {_plural(untagged, 'entries')} {'has' if untagged == 1 else 'have'} no tag."
+    caption = "Entries per tag; an entry with several tags counts once for each of them."
+    if untagged:
+        caption += (
+            f" {untagged} {_plural(untagged, 'entries')} with no tag {'is' if untagged == 1 else 'are'} not shown."
+        )
+    chart = _finish((bars + labels).properties(width=WIDTH), "Entries per tag", alt_text)
+    return Figure("fig-tags", chart, caption, alt_text)
+
+
+def timeline(frame: pd.DataFrame, topics: Topics) -> Figure:
+    """Entries per month, stacked by tag (an entry counts once per tag)."""
+    entry_tags = _entry_tags(frame, topics)
+    months = _months(frame)
+    per_tag: Counter[tuple[str, str]] = Counter()
+    per_month: Counter[str] = Counter()
+    for month, tags in zip(months, entry_tags, strict=True):
+        if month is None:
+            continue
+        per_month[month] += 1
+        for tag in tags:
+            per_tag[(month, tag)] += 1
+    book = {t: i for i, t in enumerate(topics.tags)}
+    # One row per month with parallel lists, flattened in the chart: the month is not repeated per tag.
+    rows: dict[str, dict[str, list]] = {}
+    for (m, t), n in sorted(per_tag.items(), key=lambda x: (x[0][0], book[x[0][1]])):
+        row = rows.setdefault(m, {"tag": [], "entries": []})
+        row["tag"].append(t)
+        row["entries"].append(n)
+    values = [{"month": m, **row} for m, row in rows.items()]
+    present = [t for t in topics.tags if any(tag == t for _, tag in per_tag)]
+    focus = _focus(months)
+    chart = (
+        alt.Chart(_data(values))
+        .transform_flatten(["tag", "entries"])
+        .mark_bar(clip=True)
+        .encode(
+            x=_month_x(focus),
+            y=alt.Y(
+                "entries:Q", stack="zero", title="Entries (once per tag)", axis=alt.Axis(tickMinStep=1, format="d")
+            ),
+            color=alt.Color(
+                "tag:N",
+                scale=tag_color_scale(topics),
+                sort=topics.tags,
+                legend=alt.Legend(title="Tag", values=present),
+            ),
+            tooltip=[_month_tooltip(), alt.Tooltip("tag:N", title="Tag"), alt.Tooltip("entries:Q", title="Entries")],
+        )
+        .properties(width=WIDTH, height=240)
+    )
+    if focus:
+        chart = chart.add_params(_pan())
+    dated = sum(per_month.values())
+    if per_month:
+        span = f"from {_month_name(min(per_month))} to {_month_name(max(per_month))}"
+        alt_text = (
+            f"Stacked bar chart of entries per month {span}, colored by tag, for {dated} dated "
+            f"{_plural(dated, 'entries')}. {_busiest(per_month)}"
+        ).strip()
+    else:
+        alt_text = "Stacked bar chart of entries per month by tag; no entry has a month."
+    left_out = _left_out(frame) + (focus.sentence() if focus else "")
+    alt_text += left_out
+    caption = "Entries per month, stacked by tag; an entry with several tags counts once for each of them." + left_out
+    return Figure("fig-timeline", _finish(chart, "Entries per month, by tag", alt_text), caption, alt_text)
+
+
+def cooccurrence(frame: pd.DataFrame, topics: Topics) -> Figure:
+    """How many entries carry each pair of tags, as a symmetric heatmap."""
+    book = {t: i for i, t in enumerate(topics.tags)}
+    pairs: Counter[tuple[str, str]] = Counter()
+    for tags in _entry_tags(frame, topics):
+        for a, b in combinations(sorted(tags, key=book.__getitem__), 2):
+            pairs[(a, b)] += 1
+    values = []
+    for (a, b), n in sorted(pairs.items(), key=lambda x: (book[x[0][0]], book[x[0][1]])):
+        values.append({"a": a, "b": b, "entries": n})
+        values.append({"a": b, "b": a, "entries": n})
+    tags = topics.tags
+    high = max(pairs.values(), default=0) / 2
+    base = alt.Chart(_data(values)).encode(
+        x=alt.X("a:N", sort=tags, scale=alt.Scale(domain=tags), title=None, axis=alt.Axis(labelAngle=-45)),
+        y=alt.Y("b:N", sort=tags, scale=alt.Scale(domain=tags), title=None),
+        tooltip=[
+            alt.Tooltip("a:N", title="Tag"),
+            alt.Tooltip("b:N", title="With tag"),
+            alt.Tooltip("entries:Q", title="Entries with both"),
+        ],
+    )
+    cells = base.mark_rect().encode(
+        color=alt.Color("entries:Q", scale=alt.Scale(scheme="blues", domainMin=0), title="Entries with both")
+    )
+    numbers = base.mark_text(fontSize=10).encode(
+        text="entries:Q",
+        color=alt.when(alt.datum.entries > high).then(alt.value("white")).otherwise(alt.value("black")),
+    )
+    top = sorted(pairs.items(), key=lambda x: (-x[1], book[x[0][0]], book[x[0][1]]))[:5]
+    if top:
+        alt_text = (
+            f"Heatmap of how many entries carry two tags together, for {len(pairs)} "
+            f"{_plural(len(pairs), 'pairs')} of tags. Most frequent pairs: "
+            f"{_counts_text((f'{a} with {b}', n) for (a, b), n in top)}."
+        )
+    else:
+        alt_text = "Heatmap of how many entries carry two tags together; no entry has two tags."
+    side = max(16 * len(tags), 160)
+    chart = (cells + numbers).properties(width=side, height=side)
+    caption = "Number of entries that carry both tags of a pair; the matrix is symmetric and empty cells are zero."
+    return Figure("fig-cooccurrence", _finish(chart, "Tags on the same entry", alt_text), caption, alt_text)
+
+
+def notes_share(frame: pd.DataFrame, topics: Topics) -> Figure:
+    """Share of each tag's entries that have curator notes, as a percentage."""
+    book = {t: i for i, t in enumerate(topics.tags)}
+    total: Counter[str] = Counter()
+    noted: Counter[str] = Counter()
+    for tags, notes in zip(_entry_tags(frame, topics), frame["notes"], strict=True):
+        has_notes = bool(str(notes or "").strip())
+        for tag in tags:
+            total[tag] += 1
+            noted[tag] += has_notes
+    order = sorted(total, key=lambda t: (-noted[t] / total[t], -total[t], book[t]))
+    values = [{"tag": t, "share": round(noted[t] / total[t], 4), "noted": noted[t], "entries": total[t]} for t in order]
+    base = alt.Chart(_data(values)).encode(
+        y=alt.Y("tag:N", sort=order, title="Tag"),
+        x=alt.X(
+            "share:Q", title="Entries with curator notes", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")
+        ),
+        tooltip=[
+            alt.Tooltip("tag:N", title="Tag"),
+            alt.Tooltip("share:Q", format=".0%", title="With notes"),
+            alt.Tooltip("noted:Q", title="Entries with notes"),
+            alt.Tooltip("entries:Q", title="Entries (n)"),
+        ],
+    )
+    bars = base.mark_bar().encode(color=alt.Color("tag:N", scale=tag_color_scale(topics), legend=None))
+    labels = base.mark_text(align="left", dx=3, color="#333").encode(text=alt.Text("share:Q", format=".0%"))
+    if order:
+        shown = [(t, noted[t], total[t]) for t in order]
+        alt_text = (
+            "Bar chart of the share of each tag's entries that have curator notes: "
+            + _and([f"{t} {round(100 * k / n)}% ({k} of {n})" for t, k, n in shown])
+            + "."
+        )
+    else:
+        alt_text = "Bar chart of the share of each tag's entries that have curator notes; no entry has a tag."
+    caption = "Share of each tag's entries that carry curator notes (hover a bar for the counts)."
+    chart = (bars + labels).properties(width=WIDTH)
+    return Figure("fig-notes", _finish(chart, "Entries with curator notes, by tag", alt_text), caption, alt_text)
+
+
+def overview_figures(frame: pd.DataFrame, topics: Topics) -> list[Figure]:
+    """The preface's figures, in page order."""
+    return [
+        entries_per_tag(frame, topics),
+        timeline(frame, topics),
+        cooccurrence(frame, topics),
+        notes_share(frame, topics),
+    ]
+
+
+# ---------------------------------------------------------------- per-chapter charts
+
+
+def _in_chapter(entry_tags: list[list[str]], chapter: Chapter) -> list[bool]:
+    own = set(chapter.tags)
+    return [any(t in own for t in tags) for tags in entry_tags]
+
+
+def _tags_phrase(chapter: Chapter) -> str:
+    tags = list(chapter.tags)
+    return tags[0] if len(tags) == 1 else ", ".join(tags[:-1]) + " or " + tags[-1]
+
+
+def chapter_timeline(frame: pd.DataFrame, topics: Topics, chapter: Chapter) -> Figure:
+    """The chapter's entries per month (one dot each, linked to the paper) on top of the rest of the list."""
+    entry_tags = _entry_tags(frame, topics)
+    inside = _in_chapter(entry_tags, chapter)
+    months = _months(frame)
+    own = set(chapter.tags)
+    rest: Counter[str] = Counter()
+    dots: list[dict[str, Any]] = []
+    rows = zip(frame["id"], frame["title"], frame["url"], frame["date"], frame["date_precision"], strict=True)
+    for (entry_id, title, url, date, precision), month, tags, is_in in zip(
+        rows, months, entry_tags, inside, strict=True
+    ):
+        if month is None:
+            continue
+        if not is_in:
+            rest[month] += 1
+            continue
+        dots.append(
+            {
+                "month": month,
+                "title": entry_label(title, entry_id),
+                "date": format_date(date, precision),
+                "tags": ", ".join(tags),
+                "tag": next(t for t in tags if t in own),
+                "url": url,
+            }
+        )
+    dots.sort(key=lambda d: (d["date"], d["title"]))
+    per_month = Counter(dot.pop("month") for dot in dots)
+    bars = [{"month": m, "chapter": per_month[m], "rest": n} for m, n in sorted(rest.items())]
+    focus = _focus(months)  # the whole list's, so every chapter opens on the same months
+    legend = alt.Legend(title="Tag", values=list(chapter.tags)) if len(chapter.tags) > 1 else None
+    y_axis = alt.Axis(tickMinStep=1, format="d")
+    rest_layer = (
+        alt.Chart(_data(bars))
+        .transform_calculate(total="datum.chapter + datum.rest")
+        .mark_bar(color=REST_COLOR, clip=True)
+        .encode(
+            x=_month_x(focus),
+            y=alt.Y("chapter:Q", title="Entries per month", axis=y_axis),
+            y2="total:Q",
+            tooltip=[
+                _month_tooltip(),
+                alt.Tooltip("rest:Q", title="Rest of the list"),
+                alt.Tooltip("chapter:Q", title="This chapter"),
+            ],
+        )
+    )
+    # The month and the dot's place in its month's column are computed in the chart, not embedded.
+    dot_layer = (
+        alt.Chart(_data(dots))
+        .transform_calculate(
+            month="utc(toNumber(substring(datum.date, 0, 4)), toNumber(substring(datum.date, 5, 7)) - 1, 1)"
+        )
+        .transform_window(slot="row_number()", groupby=["month"], sort=[alt.SortField("date"), alt.SortField("title")])
+        .transform_calculate(slot="datum.slot - 0.5")
+        .mark_circle(size=60, opacity=1, stroke="white", strokeWidth=0.5, cursor="pointer", clip=True)
+        .encode(
+            x=_month_x(focus, bandPosition=0.5),
+            y=alt.Y("slot:Q", title="Entries per month", axis=y_axis),
+            color=alt.Color("tag:N", scale=tag_color_scale(topics), legend=legend),
+            href=alt.Href("url:N"),
+            description=alt.Description("title:N"),
+            tooltip=[
+                alt.Tooltip("title:N", title="Title"),
+                alt.Tooltip("date:N", title="Date"),
+                alt.Tooltip("tags:N", title="Tags"),
+            ],
+        )
+    )
+    if focus:
+        rest_layer = rest_layer.add_params(_pan())
+    chart = alt.layer(rest_layer, dot_layer).properties(width=WIDTH, height=200)
+    n_in, n_rest = len(dots), sum(rest.values())
+    if per_month:
+        alt_text = (
+            f"Timeline of the {n_in} dated {_plural(n_in, 'entries')} of the chapter {chapter.title}, "
+            f"one dot per entry from {_month_name(min(per_month))} to {_month_name(max(per_month))}, "
+            f"over grey bars for the {n_rest} other dated {_plural(n_rest, 'entries')} of the list. "
+            f"{_busiest(per_month)}"
+        ).strip()
+    else:
+        alt_text = (
+            f"Timeline of the list per month in grey ({n_rest} dated entries); the chapter {chapter.title} "
+            "has no dated entry."
+        )
+    left_out = _left_out(frame, inside, "entries of this chapter")
+    if focus:
+        older = sum(1 for m, is_in in zip(months, inside, strict=True) if is_in and m and m < focus.start)
+        left_out += (
+            f" The axis opens on {_month_name(focus.start)} to {_month_name(focus.end)}, like the list's timeline; "
+            "drag the chart sideways to see older entries"
+            + (f" ({older} of this chapter)." if older else ".")
+        )
+    alt_text += left_out
+    caption = (
+        f"Entries tagged {_tags_phrase(chapter)} per month, one dot per entry (click a dot to open it), "
+        "on top of the rest of the list in grey." + left_out
+    )
+    title = f"{chapter.title}: entries per month"
+    return Figure(f"fig-{chapter.slug}-timeline", _finish(chart, title, alt_text), caption, alt_text)
+
+
+def chapter_cooccurrence(frame: pd.DataFrame, topics: Topics, chapter: Chapter) -> Figure:
+    """The tags that share entries with the chapter's tags, counted over the chapter's entries.
+
+    A tag counts on an entry of the chapter when the entry also carries a chapter tag other than
+    itself, so a chapter's own tags count where they meet each other."""
+    entry_tags = _entry_tags(frame, topics)
+    inside = _in_chapter(entry_tags, chapter)
+    own = set(chapter.tags)
+    counts: Counter[str] = Counter()
+    for tags, is_in in zip(entry_tags, inside, strict=True):
+        if not is_in:
+            continue
+        for tag in tags:
+            if any(c in own and c != tag for c in tags):
+                counts[tag] += 1
+    book = {t: i for i, t in enumerate(topics.tags)}
+    order = sorted(counts, key=lambda t: (-counts[t], book[t]))
+    values = [{"tag": t, "entries": counts[t]} for t in order]
+    n_in = sum(inside)
+    bars, labels = _tag_bars(values, order, topics, "Entries of this chapter")
+    phrase = _tags_phrase(chapter)
+    if order:
+        alt_text = (
+            f"Bar chart of the tags that appear on the {n_in} {_plural(n_in, 'entries')} tagged {phrase}: "
+            f"{_counts_text((t, counts[t]) for t in order)}."
+        )
+    else:
+        alt_text = f"Bar chart of the tags that appear on the {n_in} {_plural(n_in, 'entries')} tagged {phrase}: none."
+    caption = f"How many of the {n_in} {_plural(n_in, 'entries')} tagged {phrase} also carry each other tag"
+    caption += " (a tag of this chapter counts when it meets another one)." if len(own) > 1 else "."
+    chart = (bars + labels).properties(width=WIDTH)
+    title = f"{chapter.title}: tags on the same entries"
+    return Figure(f"fig-{chapter.slug}-cooccurrence", _finish(chart, title, alt_text), caption, alt_text)
+
+
+def chapter_figures(frame: pd.DataFrame, topics: Topics, chapter: Chapter) -> list[Figure]:
+    """A chapter's figures, in page order."""
+    return [chapter_timeline(frame, topics, chapter), chapter_cooccurrence(frame, topics, chapter)]
+
+
+# ---------------------------------------------------------------- HTML and Markdown
+
+
+def spec(fig: Figure) -> dict[str, Any]:
+    """The figure's Vega-Lite spec, with the alt text as its top-level ``description``."""
+    result = fig.chart.to_dict(validate=False)  # the tests validate every spec against the schema
+    result["description"] = fig.alt
+    return result
+
+
+def script_json(value: Any) -> str:
+    """JSON safe inside an HTML ``<script>``: ``<``, ``>``, ``&`` and line separators are ``\\u`` escapes."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    for char in "<>&\u2028\u2029":
+        text = text.replace(char, f"\\u{ord(char):04x}")
+    return text
+
+
+def _attribute(text: str) -> str:
+    """Text for a double-quoted HTML attribute, on one line: control characters become spaces."""
+    text = "".join(" " if ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F else c for c in text)
+    return html.escape(text, quote=True).replace("\u2028", "&#8232;").replace("\u2029", "&#8233;")
+
+
+def embed_html(fig: Figure, div_id: str | None = None) -> str:
+    """The HTML that draws the figure with ``vegaEmbed``; a failure is written into the chart's div.
+
+    ``div_id`` defaults to the figure id; :func:`figure_markdown` passes another one since Quarto
+    gives the figure id to the figure itself."""
+    div_id = div_id or fig.id
+    if not SLUG.fullmatch(div_id):
+        raise ValueError(f"div id {div_id!r} is not a slug")
+    label = _attribute(fig.alt)
+    target = json.dumps(f"#{div_id}")
+    return (
+        f'<div id="{div_id}" class="chart" role="img" aria-label="{label}"></div>\n'
+        "<script>\n"
+        "(function () {\n"
+        "function fail(error) {\n"
+        f'var el = document.getElementById("{div_id}");\n'
+        'el.textContent = "This chart could not be drawn: " + error;\n'
+        'el.classList.add("chart-error");\n'
+        "console.error(error);\n"
+        "}\n"
+        'if (typeof vegaEmbed !== "function") { fail("the Vega library is not loaded"); return; }\n'
+        f"vegaEmbed({target}, {script_json(spec(fig))}, {json.dumps(EMBED_OPTIONS)}).catch(fail);\n"
+        "})();\n"
+        "</script>"
+    )
+
+
+def figure_markdown(fig: Figure) -> str:
+    """A Quarto cross-referenceable figure: a ``#fig-`` div holding the raw HTML chart, then the caption."""
+    if not fig.id.startswith("fig-"):
+        raise ValueError(f"a Quarto figure id starts with 'fig-', not {fig.id!r}")
+    body = embed_html(fig, f"{fig.id}-chart")
+    longest = max((len(line) - len(line.lstrip("`")) for line in body.split("\n")), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"::: {{#{fig.id}}}\n\n{fence}{{=html}}\n{body}\n{fence}\n\n{escape(fig.caption)}\n\n:::\n"
+
+
+def write_vega_bundle(path: str | Path) -> Path:
+    """Write the Vega, Vega-Lite and vega-embed bundle (defines ``window.vegaEmbed``) unless the file
+    already holds this version's bundle (its first line names the versions: making it takes seconds)."""
+    path = Path(path)
+    stamp = f"// vl-convert {importlib.metadata.version('vl-convert-python')}, Vega-Lite {VL_VERSION}\n"
+    if path.exists():
+        with path.open(encoding="utf-8") as fh:
+            if fh.readline() == stamp:
+                return path
+    data = (stamp + vl_convert.javascript_bundle(vl_version=VL_VERSION)).encode("utf-8")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(path, data)
+    return path
+
+
+# vega-tooltip's light theme draws row keys in #808080 (3.9:1 on white; WCAG AA asks 4.5:1). The
+# book carries the same rule in styles/book.scss.
+TOOLTIP_CSS = "#vg-tooltip-element.light-theme table tr td.key { color: #595959; }"
+
+
+def standalone_page(
+    figures: Sequence[Figure], path: str | Path, bundle_src: str = "vega-bundle.js", title: str = "Charts"
+) -> Path:
+    """Write a self-contained HTML page drawing the figures with the local bundle (no network)."""
+    path = Path(path)
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        '<link rel="icon" href="data:,">',
+        f"<title>{html.escape(title)}</title>",
+        f"<style>{TOOLTIP_CSS}</style>",
+        f'<script src="{html.escape(bundle_src, quote=True)}"></script>',
+        "</head>",
+        "<body>",
+        "<main>",
+        f"<h1>{html.escape(title)}</h1>",
+    ]
+    for fig in figures:
+        parts += ["<figure>", embed_html(fig), f"<figcaption>{html.escape(fig.caption)}</figcaption>", "</figure>"]
+    parts += ["</main>", "</body>", "</html>", ""]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(path, "\n".join(parts).encode("utf-8"))
+    return path
+
+
+def write_chart_pages(frame: pd.DataFrame, topics: Topics, out_dir: str | Path) -> list[Path]:
+    """Write the bundle, ``overview.html`` and one ``<chapter>.html`` per chapter; return their paths."""
+    out_dir = Path(out_dir)
+    bundle = write_vega_bundle(out_dir / "vega-bundle.js")
+    pages = [standalone_page(overview_figures(frame, topics), out_dir / "overview.html", bundle.name, "Overview")]
+    for chapter in topics.chapters():
+        figures = chapter_figures(frame, topics, chapter)
+        pages.append(standalone_page(figures, out_dir / f"{chapter.slug}.html", bundle.name, chapter.title))
+    return [bundle, *pages]

@@ -1,0 +1,35 @@
+"""Selections and orderings of the loaded list that every output shares (pages, listing, feed, BibTeX)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+
+def newest_first(frame: pd.DataFrame) -> pd.DataFrame:
+    """Entries by date, newest first; undated last; ties keep the curator's order."""
+    return (
+        frame.assign(_order=range(len(frame)))
+        .sort_values(["date", "_order"], ascending=[False, True], na_position="last", kind="stable")
+        .drop(columns="_order")
+    )
+
+
+def recently_added(frame: pd.DataFrame) -> pd.DataFrame:
+    """Entries by the day they were added, newest first; entries of one day newest row first (``add``
+    appends, so a later row was added later)."""
+    return (
+        frame.assign(_order=range(len(frame)))
+        .sort_values(["added", "_order"], ascending=[False, False], na_position="last", kind="stable")
+        .drop(columns="_order")
+    )
+
+
+def has_tags(frame: pd.DataFrame, tags: tuple[str, ...] | list[str]) -> pd.Series:
+    """Mask of the entries carrying any of ``tags``."""
+    wanted = set(tags)
+    return frame["tags"].map(lambda ts: bool(wanted.intersection(ts)))
+
+
+def has_notes(frame: pd.DataFrame) -> pd.Series:
+    """Mask of the entries with the curator's notes."""
+    return frame["notes"].str.strip() != ""

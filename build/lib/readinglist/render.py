@@ -1,0 +1,168 @@
+"""Fresh and fast renders: each page's cells computed once per change, and Quarto's freeze kept exact.
+
+The book renders with ``freeze: auto``: Quarto re-executes a page only when its ``.qmd`` changed.
+It knows nothing of ``data/``, so the pre-render step (:func:`prerender`) decides the rest:
+
+1. The **inputs key** hashes everything a page's output can depend on: ``papers.csv``,
+   ``topics.csv``, ``introduction.md``, the package's own source files and the versions of the
+   libraries that shape the output. Reading these files is cheap (no pandas, no Altair).
+2. When the key is the one of the last render and the cell store exists, nothing is recomputed and
+   no page is executed: the floor of a render.
+3. Otherwise every page's cell outputs are computed in this one process and written to the cell
+   store, ``.cache/pages-<key>.json``. A page's **fingerprint** is the hash of its outputs; the
+   frozen results (``_freeze/<page>/``) of every page whose fingerprint changed are removed, so
+   Quarto re-executes exactly those pages. The fingerprints are kept in ``_freeze/readinglist.json``.
+4. A page's cells (``page = page_cells("chapters/rl.qmd")``, then ``print(page.entries())``) read
+   their output from the cell store of the current key, so a re-executed page costs a kernel start,
+   not a load of the list. Without a store (a notebook, a render with no pre-render) they compute it.
+
+So a frozen page is kept only when its output would be byte-for-byte the same; an edit shows on
+every page whose output it changes, and only those pages are executed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import json
+import shutil
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from . import project
+
+PACKAGE = Path(__file__).resolve().parent
+DATA_FILES = ("papers.csv", "topics.csv", "introduction.md", "feed.toml")
+LIBRARIES = ("pandas", "altair", "vl-convert-python", "scikit-learn")
+MANIFEST = "readinglist.json"
+GENERATED = ("_assets/vega-bundle.js", "references.bib", "references-biblatex.bib", "feed.xml", "all-entries.yml")
+
+
+def package_hash() -> str:
+    """A hash of the package's own source files and of the libraries that shape its output."""
+    digest = hashlib.sha256()
+    for path in sorted(PACKAGE.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for library in LIBRARIES:
+        digest.update(f"{library}=={importlib.metadata.version(library)}\0".encode())
+    return digest.hexdigest()[:24]
+
+
+def inputs_key(data_dir: Path | None = None) -> str:
+    """A hash of everything the pages' outputs depend on (see the module docstring)."""
+    folder = data_dir or project.data_dir()
+    digest = hashlib.sha256()
+    for name in DATA_FILES:
+        path = folder / name
+        digest.update(name.encode() + b"\0" + (path.read_bytes() if path.exists() else b"<missing>") + b"\0")
+    digest.update(package_hash().encode())
+    return digest.hexdigest()[:24]
+
+
+def store_path(key: str) -> Path:
+    return project.cache_dir() / f"pages-{key}.json"
+
+
+def read_store(key: str) -> dict[str, dict[str, str]] | None:
+    path = store_path(key)
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+
+
+class PageCells:
+    """What a page's cells print: ``page_cells("chapters/rl.qmd").entries()`` is the Markdown of
+    ``Book.load().page("chapters/rl.qmd").entries()``, read from the cell store when it holds the
+    current inputs' output, computed otherwise."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self._stored: dict[str, str] | None = None
+        self._page: Any = None
+
+    def _cell(self, name: str) -> str:
+        if self._stored is None:
+            self._stored = (read_store(inputs_key()) or {}).get(self.path, {})
+        if name in self._stored:
+            return self._stored[name]
+        if self._page is None:
+            from .book import Book
+
+            self._page = Book.load().page(self.path)
+        return getattr(self._page, name)()
+
+    def __getattr__(self, name: str) -> Callable[[], str]:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return lambda: self._cell(name)
+
+
+def page_cells(path: str) -> PageCells:
+    """The cells of the page whose source is ``path`` (relative to the book root)."""
+    return PageCells(path)
+
+
+def frozen_dir(root: Path, page: str) -> Path:
+    """Where Quarto keeps a page's frozen results: ``_freeze/chapters/rl`` for ``chapters/rl.qmd``."""
+    return root / "_freeze" / Path(page).with_suffix("")
+
+
+def fingerprint(cells: dict[str, str]) -> str:
+    return hashlib.sha256(json.dumps(cells, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:24]
+
+
+def read_manifest(root: Path) -> dict[str, Any]:
+    path = root / "_freeze" / MANIFEST
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError):
+        return {}
+
+
+def refresh(root: Path, generated: tuple[str, ...] = GENERATED) -> list[str]:
+    """Bring the cell store and the freeze in step with the inputs; return the pages whose frozen
+    results were removed (empty when nothing changed). ``generated`` are files the slow path writes
+    (a missing one forces it)."""
+    from . import files
+    from .book import Book
+
+    key = inputs_key()
+    manifest = read_manifest(root)
+    if manifest.get("key") == key and store_path(key).exists() and all((root / g).exists() for g in generated):
+        return []
+    book = Book.load()
+    outputs = {path: page.cell_outputs() for path, page in book.pages().items()}
+    cache = project.cache_dir()
+    cache.mkdir(parents=True, exist_ok=True)
+    for old in cache.glob("pages-*.json"):
+        old.unlink()
+    files.write_generated(store_path(key), json.dumps(outputs, ensure_ascii=False))
+    fingerprints = {path: fingerprint(cells) for path, cells in outputs.items()}
+    stale = [path for path, fp in fingerprints.items() if manifest.get("pages", {}).get(path) != fp]
+    for path in stale:
+        shutil.rmtree(frozen_dir(root, path), ignore_errors=True)
+    (root / "_freeze").mkdir(exist_ok=True)
+    files.write_generated(root / "_freeze" / MANIFEST, json.dumps({"key": key, "pages": fingerprints}, indent=1))
+    book.write_generated_files(root)
+    return stale
+
+
+def prerender(root: Path | None = None) -> int:
+    """The pre-render step: check the chapter list, then :func:`refresh`. Returns an exit status."""
+    from .chapters import sync_chapters
+
+    root = root or project.root()
+    problems = sync_chapters(root, check=True)
+    if problems:
+        for problem in [*problems, "run `python -m readinglist chapters` to fix the chapter list"]:
+            print(problem, file=sys.stderr)
+        return 1
+    start = time.perf_counter()
+    stale = refresh(root, GENERATED)
+    took = f"({time.perf_counter() - start:.1f} s)"
+    if stale:
+        print(f"readinglist: {len(stale)} page(s) to execute {took}: {', '.join(stale)}")
+    else:
+        print(f"readinglist: no page changed; every frozen page is current {took}")
+    return 0
