@@ -8,6 +8,10 @@ cd "$(dirname "$0")/.."
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements-dev.txt
 .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps -e .
+# The Nu HTML Checker for the rendered pages (npm; its test skips, saying why, without npm or Java).
+if command -v npm >/dev/null 2>&1 && [ ! -f tools/node_modules/vnu-jar/build/dist/vnu.jar ]; then
+  npm ci --prefix tools --no-audit --no-fund -q
+fi
 .venv/bin/ruff check .
 .venv/bin/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg \
   tests notebooks "$@"

@@ -190,3 +190,34 @@ def test_a_render_with_nothing_changed_executes_no_page(project: Path) -> None:
     assert executed == []
     assert {p: (project / "_book" / p).read_bytes() for p in before} == before
     assert book_problems(project / "_book", project / "data") == []
+
+
+# ------------------------------------------------------------------ the Nu HTML Checker
+
+VNU = ROOT / "tools" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+# What Quarto 1.10's own light/dark HTML template writes into the <head> of every page: a second
+# stylesheet <link> with the same id for the dark theme, and its non-standard `append-hash`
+# attribute. The project emits none of these; the test fails on any other error.
+QUARTO_TEMPLATE_ERRORS = (
+    "Attribute “append-hash” not allowed on element “link” at this point.",
+    "Duplicate ID “quarto-bootstrap”.",
+    "Duplicate ID “quarto-text-highlighting-styles”.",
+)
+
+
+def test_the_nu_html_checker_finds_no_error_in_the_projects_markup(book):
+    java = shutil.which("java")
+    if java is None or not VNU.exists():
+        pytest.skip(f"the Nu HTML Checker needs java and {VNU} (npm ci --prefix tools)")
+    pages = [str(p) for p in book.rglob("*.html") if "site_libs" not in p.parts]
+    result = subprocess.run(
+        [java, "-jar", str(VNU), "--errors-only", "--format", "json", *pages], capture_output=True, text=True
+    )
+    messages = json.loads(result.stderr)["messages"]
+    ours = [
+        f"{m['url'].rsplit('/', 1)[-1]}: {m['message']} {m.get('extract', '')!r}"
+        for m in messages
+        if m["message"] not in QUARTO_TEMPLATE_ERRORS
+    ]
+    assert ours == []
+    assert all("<link" in m.get("extract", "") for m in messages), "Quarto's template errors are all on <link>"
