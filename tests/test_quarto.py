@@ -142,6 +142,7 @@ def test_every_page_shows_an_edit_and_none_is_stale(project: Path, kind: str) ->
             "kind": "blog post",
             "url": "https://example.org/attention-sinks",
             "date": "2026-11",
+            "added": "2026-11-28",
             "tags": "Attention; Inference",
             "notes": "Added this week: short and clear.",
         }
