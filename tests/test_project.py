@@ -77,20 +77,14 @@ def test_outside_a_project_the_error_says_what_to_do(tmp_path, monkeypatch):
 def test_a_non_editable_install_reads_the_project_it_runs_in(tmp_path):
     """``pip install .`` (a wheel, not editable) into a folder: the package lives outside every
     project, and each project still reads its own data."""
+    source = tmp_path / "source"  # pip's build writes into the source tree: build from a copy
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy2(ROOT / name, source / name)
+    shutil.copytree(ROOT / "readinglist", source / "readinglist", ignore=shutil.ignore_patterns("__pycache__"))
     site = tmp_path / "site"
     subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "install",
-            "-q",
-            "--no-deps",
-            "--no-build-isolation",
-            "--target",
-            site,
-            str(ROOT),
-        ],
+        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation", "--target", site, source],
         check=True,
         capture_output=True,
         timeout=300,
