@@ -84,7 +84,3 @@ def blocks(text: str) -> str:
     """A multi-paragraph field as Markdown paragraphs."""
     return "\n\n".join(paragraphs(text))
 
-
-def attribute(text: str) -> str:
-    """A value safe inside a double-quoted pandoc attribute (``title="..."``)."""
-    return re.sub(r"\s+", " ", text).replace("\\", "\\\\").replace('"', '\\"')
