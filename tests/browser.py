@@ -199,8 +199,13 @@ class PageLog:
 
 
 def wait_for_charts(page: Page, timeout: float = 15_000) -> None:
-    """Wait until every chart of the page is drawn (or has given up with its error message)."""
+    """Bring every chart of the page into view (a chart is drawn when it comes near it), wait until
+    each is drawn (or has given up with its error message), then scroll back to the top."""
+    charts = page.locator("div.chart")
+    for i in range(charts.count()):
+        charts.nth(i).scroll_into_view_if_needed()
     page.wait_for_function(CHARTS_SETTLED, timeout=timeout)
+    page.evaluate("() => window.scrollTo(0, 0)")
 
 
 def serious_violations(page: Page, context: str | None = None) -> list[dict[str, Any]]:
