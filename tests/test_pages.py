@@ -193,6 +193,37 @@ def test_charts_are_drawn_by_one_loader_per_page_from_the_local_bundle(pages):
             assert f'var BUNDLE = "{bundle}"' in loaders[0].all_text(), name
 
 
+def test_page_descriptions_follow_the_topics_and_the_subtitle(tmp_path):
+    """Each chapter's front-matter description is its topics' descriptions, the preface's is the book's
+    subtitle; an edit of either is written into the page's front matter and nothing else changes."""
+    for name in ("_quarto.yml", "index.qmd", "chapters", "data"):
+        (shutil.copytree if (ROOT / name).is_dir() else shutil.copy2)(ROOT / name, tmp_path / name)
+    for slug in CHAPTERS:
+        meta = yaml.safe_load((ROOT / "chapters" / f"{slug}.qmd").read_text(encoding="utf-8").split("---")[1])
+        wanted = " ".join(t["description"] for t in TOPICS if t["chapter"] == slug)
+        assert parse(to_html(meta["description"])).all_text().strip() == wanted, slug
+    rl = tmp_path / "chapters" / "rl.qmd"
+    before = rl.read_text(encoding="utf-8")
+    topics_csv = tmp_path / "data" / "topics.csv"
+    old = next(t["description"] for t in TOPICS if t["tag"] == "RL")
+    topics_csv.write_text(
+        topics_csv.read_text(encoding="utf-8").replace(old, "RL for *LLMs*: $x$, {{< meta title >}}."), encoding="utf-8"
+    )
+    config = tmp_path / "_quarto.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace('subtitle: "', 'subtitle: "New: '), encoding="utf-8")
+    problems = sync_chapters(tmp_path, check=True)
+    assert [p.split(": ", 1)[0] for p in problems] == [str(rl), str(tmp_path / "index.qmd")], problems
+    sync_chapters(tmp_path)
+    assert sync_chapters(tmp_path, check=True) == []
+    after = rl.read_text(encoding="utf-8")
+    changed = [(a, b) for a, b in zip(before.splitlines(), after.splitlines(), strict=True) if a != b]
+    assert len(changed) == 1 and changed[0][1].startswith("description: "), changed
+    meta = yaml.safe_load(after.split("---")[1])
+    assert to_html(meta["description"]).strip() == "<p>RL for *LLMs*: $x$, {{&lt; meta title &gt;}}.</p>"
+    preface = yaml.safe_load((tmp_path / "index.qmd").read_text(encoding="utf-8").split("---")[1])
+    assert to_html(preface["description"]).strip().startswith("<p>New: Papers, reports")
+
+
 def test_data_appendix_lists_what_needs_review(pages):
     page = pages["appendices/data.html"]
     text = page.all_text()
