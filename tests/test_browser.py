@@ -37,6 +37,7 @@ from .browser import (
     wait_for_charts,
 )
 from .conftest import DATA
+from .expected import csv_rows, tags_of
 
 pytestmark = [
     pytest.mark.browser,
@@ -580,4 +581,75 @@ def test_the_theme_toggle_redraws_the_charts(browser: Browser, book: StaticServe
         label = page.locator("#fig-rl-timeline-chart .role-axis-label text").first
         assert luminance(label.evaluate("t => getComputedStyle(t).fill")) > 0.6
         expect(page.locator("#fig-rl-timeline-chart svg.marks")).to_have_count(1)
+        assert log.problems == []
+
+
+# ---------------------------------------------------------------- the all-entries page
+
+#: The rows the listing shows (on its current page): entry id, notes mark, title.
+SHOWN_ROWS = """rows => rows.filter(r => r.style.display !== 'none').map(r => [
+    r.querySelector('a.listing-title').getAttribute('href').split('#').pop(),
+    r.querySelector('.listing-notes').textContent.trim(),
+    r.querySelector('a.listing-title').textContent.trim()])"""
+
+
+def listing_state(page: Page) -> tuple[list[list[str]], str]:
+    """The rows the listing shows (id, notes mark, title) and its count line."""
+    return page.eval_on_selector_all("#listing-all-entries tbody tr", SHOWN_ROWS), page.inner_text("#entries-count")
+
+
+def test_all_entries_filters_to_the_entries_with_notes(browser: Browser, book: StaticServer) -> None:
+    rows = csv_rows()
+    noted = {r["id"] for r in rows if r["notes"].strip()}
+    rl = {r["id"] for r in rows if "RL" in tags_of(r)}
+    everything = f"{len(rows)} entries, 50 on this page." if len(rows) > 50 else f"{len(rows)} entries."
+    only_notes = "Only the entries with the curator's notes"
+    with book_context(browser, SCREENS["desktop"]) as (context, guard):
+        page, log = open_page(context, book.url("all-entries.html"))
+        shown, count = listing_state(page)
+        assert count == everything and len(shown) == min(50, len(rows))
+        assert [mark for _, mark, _ in shown] == ["Notes" if i in noted else "" for i, _, _ in shown]
+
+        page.get_by_label(only_notes).check()
+        shown, count = listing_state(page)
+        assert sorted(i for i, _, _ in shown) == sorted(noted)
+        assert count == f"{len(noted)} of {len(rows)} entries."
+
+        page.locator(".quarto-listing-category .category", has_text="RL").first.click()
+        shown, count = listing_state(page)
+        assert sorted(i for i, _, _ in shown) == sorted(noted & rl), "the topic and the notes filters together"
+        assert count == f"{len(noted & rl)} of {len(rows)} entries."
+
+        page.get_by_label(only_notes).uncheck()
+        shown, count = listing_state(page)
+        assert sorted(i for i, _, _ in shown) == sorted(rl), "the topic filter stays"
+        page.locator(".quarto-listing-category .category", has_text="All").first.click()
+        shown, count = listing_state(page)
+        assert count == everything
+
+        default_order = [title for _, _, title in shown]
+        header = page.locator("#listing-all-entries th a.sort", has_text="Title")
+        header.focus()
+        page.keyboard.press("Enter")
+        titles = [title for _, _, title in listing_state(page)[0]]
+        assert titles != default_order and titles == sorted(titles, key=str.casefold), "the keyboard sorts"
+        violations = serious_violations(page)
+        assert not violations, describe_violations(violations)
+        assert log.problems == [] and guard.outside == []
+
+
+def test_all_entries_fits_a_phone(browser: Browser, book: StaticServer) -> None:
+    """On a phone the table shows date, title and the notes mark without scrolling the page sideways."""
+    with book_context(browser, SCREENS["phone"]) as (context, _guard):
+        page, log = open_page(context, book.url("all-entries.html"))
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= SCREENS["phone"]["width"]
+        headers = page.eval_on_selector_all(
+            "#listing-all-entries thead th",
+            "ths => ths.filter(t => t.checkVisibility()).map(t => t.textContent.trim())",
+        )
+        assert headers == ["Date", "Title", "Notes"]
+        box = page.locator("#listing-all-entries").bounding_box()
+        mark = page.locator("#listing-all-entries .notes-mark").first.bounding_box()
+        assert box and mark and mark["x"] + mark["width"] <= box["x"] + box["width"] + 0.5, "the notes mark is in view"
+        expect(page.get_by_label("Only the entries with the curator's notes")).to_be_visible()
         assert log.problems == []
