@@ -584,7 +584,43 @@ def test_the_theme_toggle_redraws_the_charts(browser: Browser, book: StaticServe
         assert log.problems == []
 
 
-# ---------------------------------------------------------------- the all-entries page
+# ---------------------------------------------------------------- cards and the all-entries page
+
+#: A card without notes, folded, on a laptop: title, one line of date, kind and topics, the fold.
+FOLDED_CARD_MAX = 150
+
+
+def test_folded_cards_are_compact_and_notes_stand_out(
+    browser: Browser, book: StaticServer, frame: pd.DataFrame
+) -> None:
+    noted = {row.id for row in frame.itertuples() if row.notes.strip()}
+    problems = []
+    seen = set()
+    with book_context(browser, SCREENS["desktop"]) as (context, _guard):
+        for name in [f"chapters/{slug}.html" for slug in CHAPTERS] + ["appendices/data.html"]:
+            page = context.new_page()
+            page.goto(book.url(name))
+            cards = page.eval_on_selector_all(
+                "div.paper-card",
+                """cards => cards.map(c => ({id: c.id, height: c.getBoundingClientRect().height,
+                    open: [...c.querySelectorAll('details')].some(d => d.open),
+                    bar: getComputedStyle(c).borderLeftColor, barWidth: getComputedStyle(c).borderLeftWidth,
+                    notes: [...c.querySelectorAll('.curator-notes')].map(n => n.checkVisibility())}))""",
+            )
+            for card in cards:
+                seen.add(card["id"])
+                where = f"{name}#{card['id']}"
+                if card["open"]:
+                    problems.append(f"{where}: opens unfolded")
+                if card["id"] in noted:
+                    if card["notes"] != [True] or luminance(card["bar"]) > 0.5 or card["barWidth"] == "0px":
+                        problems.append(f"{where}: notes {card['notes']}, bar {card['bar']} {card['barWidth']}")
+                elif card["height"] > FOLDED_CARD_MAX:
+                    problems.append(f"{where}: {card['height']:.0f} px high, folded and without notes")
+            page.close()
+    assert seen == set(frame["id"]), "every entry has a card"
+    assert problems == []
+
 
 #: The rows the listing shows (on its current page): entry id, notes mark, title.
 SHOWN_ROWS = """rows => rows.filter(r => r.style.display !== 'none').map(r => [
