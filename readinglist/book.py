@@ -155,7 +155,6 @@ class Page:
     def __init__(self, book: Book, path: str):
         self.book = book
         self.path = path
-        self._bundle_loaded = False
 
     @property
     def root(self) -> str:
@@ -170,20 +169,17 @@ class Page:
         return []
 
     def charts(self) -> str:
-        """The page's charts as Quarto figures, loading the vega bundle once per page (the figures are
-        cached by :attr:`Book.chart_key`, so a render that changes no chart does not load Altair)."""
-        out = []
-        if not self._bundle_loaded:
-            out.append(raw_html(f'<script src="{self.root}{BUNDLE}"></script>'))
-            self._bundle_loaded = True
+        """The page's charts as Quarto figures, then the script that draws them as they come near
+        the viewport and loads the vega bundle for the first one (cached by :attr:`Book.chart_key`,
+        so a render that changes no chart does not load Altair)."""
         name = "charts-" + re.sub(r"[^A-Za-z0-9]+", "-", self.path.removesuffix(".html"))
-        out += self.book.cached(name, self.book.chart_key, self._figures_markdown)
-        return "\n\n".join(out) + "\n"
+        return "\n\n".join(self.book.cached(name, self.book.chart_key, self._figures_markdown)) + "\n"
 
     def _figures_markdown(self) -> list[str]:
-        from .charts import figure_markdown
+        from .charts import figure_markdown, loader_html
 
-        return [figure_markdown(fig) for fig in self.figure_list()]
+        figures = [figure_markdown(fig) for fig in self.figure_list()]
+        return [*figures, raw_html(loader_html(f"{self.root}{BUNDLE}"))] if figures else []
 
     def cards(self, frame: pd.DataFrame) -> str:
         """The cards of ``frame``'s entries, newest first."""

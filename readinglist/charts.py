@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import importlib.metadata
 import json
+import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -54,9 +55,20 @@ PALETTE: tuple[str, ...] = (
 )
 #: Marks that stand for "the rest of the list" rather than a tag.
 REST_COLOR = "#d9d9d9"
+#: The book's charts draw the rest of the list in a translucent grey, which reads as REST_COLOR on
+#: the light theme's white and as a dark grey on the dark theme, behind the tag-colored marks.
+REST_BARS = {"color": "#9a9a9a", "opacity": 0.4}
 #: The Vega-Lite version of Altair's schema (``6.4``), used for the JS bundle and offline rendering.
 VL_VERSION = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
+#: The book's charts are as wide as their container (the page's text column); the notebooks'
+#: explorer is WIDTH pixels wide.
 WIDTH = 560
+RESPONSIVE = "container"
+#: The tag-by-tag matrix keeps square cells and fits a 390 px phone with its labels: 16 px per tag,
+#: up to this side in pixels.
+MATRIX_SIDE = 228
+MATRIX_LABELS = 96  # the band under the matrix for its upright tag labels, in pixels
+LEGEND_COLUMNS = 3  # tag legends sit under the plot, in columns that fit a phone's width
 FOCUS_SHARE = 0.9  # a timeline opens on the span of the newest 90% of the dated entries...
 FOCUS_MIN_YEARS = 4  # ...when the list spans at least this many years
 EMBED_OPTIONS = {"actions": False, "renderer": "svg"}
@@ -225,6 +237,17 @@ def _pan() -> alt.Parameter:
     return alt.selection_interval(bind="scales", encodings=["x"], zoom=False, name="time_axis")
 
 
+def _tag_legend(tags: list[str]) -> alt.Legend:
+    """The legend of tag colors, under the plot, so the plot keeps a phone's width."""
+    return alt.Legend(title="Tag", values=tags, orient="bottom", columns=LEGEND_COLUMNS)
+
+
+def _upright_labels() -> alt.Axis:
+    """An axis of upright labels in a band of fixed height (``MATRIX_LABELS`` pixels), so the chart's
+    height does not depend on the font's widths (its div keeps that height before it is drawn)."""
+    return alt.Axis(labelAngle=-90, minExtent=MATRIX_LABELS, maxExtent=MATRIX_LABELS, labelLimit=MATRIX_LABELS - 6)
+
+
 def _month_tooltip() -> alt.Tooltip:
     return alt.Tooltip("month:T", timeUnit="utcyearmonth", format="%B %Y", title="Month")
 
@@ -251,7 +274,7 @@ def _tag_bars(
         tooltip=[alt.Tooltip("tag:N", title="Tag"), alt.Tooltip("entries:Q", title=x_title)],
     )
     bars = base.mark_bar().encode(color=alt.Color("tag:N", scale=tag_color_scale(topics), legend=None))
-    return bars, base.mark_text(align="left", dx=3, color="#333").encode(text="entries:Q")
+    return bars, base.mark_text(align="left", dx=3).encode(text="entries:Q")  # colored by the theme
 
 
 def entries_per_tag(frame: pd.DataFrame, topics: Topics) -> Figure:
@@ -274,7 +297,7 @@ def entries_per_tag(frame: pd.DataFrame, topics: Topics) -> Figure:
         caption += (
             f" {untagged} {_plural(untagged, 'entries')} with no tag {'is' if untagged == 1 else 'are'} not shown."
         )
-    chart = _finish((bars + labels).properties(width=WIDTH), "Entries per tag", alt_text)
+    chart = _finish((bars + labels).properties(width=RESPONSIVE), "Entries per tag", alt_text)
     return Figure("fig-tags", chart, caption, alt_text)
 
 
@@ -313,11 +336,11 @@ def timeline(frame: pd.DataFrame, topics: Topics) -> Figure:
                 "tag:N",
                 scale=tag_color_scale(topics),
                 sort=topics.tags,
-                legend=alt.Legend(title="Tag", values=present),
+                legend=_tag_legend(present),
             ),
             tooltip=[_month_tooltip(), alt.Tooltip("tag:N", title="Tag"), alt.Tooltip("entries:Q", title="Entries")],
         )
-        .properties(width=WIDTH, height=240)
+        .properties(width=RESPONSIVE, height=240)
     )
     if focus:
         chart = chart.add_params(_pan())
@@ -350,7 +373,7 @@ def cooccurrence(frame: pd.DataFrame, topics: Topics) -> Figure:
     tags = topics.tags
     high = max(pairs.values(), default=0) / 2
     base = alt.Chart(_data(values)).encode(
-        x=alt.X("a:N", sort=tags, scale=alt.Scale(domain=tags), title=None, axis=alt.Axis(labelAngle=-45)),
+        x=alt.X("a:N", sort=tags, scale=alt.Scale(domain=tags), title=None, axis=_upright_labels()),
         y=alt.Y("b:N", sort=tags, scale=alt.Scale(domain=tags), title=None),
         tooltip=[
             alt.Tooltip("a:N", title="Tag"),
@@ -359,7 +382,12 @@ def cooccurrence(frame: pd.DataFrame, topics: Topics) -> Figure:
         ],
     )
     cells = base.mark_rect().encode(
-        color=alt.Color("entries:Q", scale=alt.Scale(scheme="blues", domainMin=0), title="Entries with both")
+        color=alt.Color(
+            "entries:Q",
+            scale=alt.Scale(scheme="blues", domainMin=0),
+            title="Entries with both",
+            legend=alt.Legend(orient="bottom", direction="horizontal"),
+        )
     )
     numbers = base.mark_text(fontSize=10).encode(
         text="entries:Q",
@@ -374,7 +402,7 @@ def cooccurrence(frame: pd.DataFrame, topics: Topics) -> Figure:
         )
     else:
         alt_text = "Heatmap of how many entries carry two tags together; no entry has two tags."
-    side = max(16 * len(tags), 160)
+    side = min(max(16 * len(tags), 160), MATRIX_SIDE)
     chart = (cells + numbers).properties(width=side, height=side)
     caption = "Number of entries that carry both tags of a pair; the matrix is symmetric and empty cells are zero."
     return Figure("fig-cooccurrence", _finish(chart, "Tags on the same entry", alt_text), caption, alt_text)
@@ -405,7 +433,7 @@ def notes_share(frame: pd.DataFrame, topics: Topics) -> Figure:
         ],
     )
     bars = base.mark_bar().encode(color=alt.Color("tag:N", scale=tag_color_scale(topics), legend=None))
-    labels = base.mark_text(align="left", dx=3, color="#333").encode(text=alt.Text("share:Q", format=".0%"))
+    labels = base.mark_text(align="left", dx=3).encode(text=alt.Text("share:Q", format=".0%"))
     if order:
         shown = [(t, noted[t], total[t]) for t in order]
         alt_text = (
@@ -416,7 +444,7 @@ def notes_share(frame: pd.DataFrame, topics: Topics) -> Figure:
     else:
         alt_text = "Bar chart of the share of each tag's entries that have curator notes; no entry has a tag."
     caption = "Share of each tag's entries that carry curator notes (hover a bar for the counts)."
-    chart = (bars + labels).properties(width=WIDTH)
+    chart = (bars + labels).properties(width=RESPONSIVE)
     return Figure("fig-notes", _finish(chart, "Entries with curator notes, by tag", alt_text), caption, alt_text)
 
 
@@ -474,12 +502,12 @@ def chapter_timeline(frame: pd.DataFrame, topics: Topics, chapter: Chapter) -> F
     per_month = Counter(dot.pop("month") for dot in dots)
     bars = [{"month": m, "chapter": per_month[m], "rest": n} for m, n in sorted(rest.items())]
     focus = _focus(months)  # the whole list's, so every chapter opens on the same months
-    legend = alt.Legend(title="Tag", values=list(chapter.tags)) if len(chapter.tags) > 1 else None
+    legend = _tag_legend(list(chapter.tags)) if len(chapter.tags) > 1 else None
     y_axis = alt.Axis(tickMinStep=1, format="d")
     rest_layer = (
         alt.Chart(_data(bars))
         .transform_calculate(total="datum.chapter + datum.rest")
-        .mark_bar(color=REST_COLOR, clip=True)
+        .mark_bar(**REST_BARS, clip=True)
         .encode(
             x=_month_x(focus),
             y=alt.Y("chapter:Q", title="Entries per month", axis=y_axis),
@@ -515,7 +543,7 @@ def chapter_timeline(frame: pd.DataFrame, topics: Topics, chapter: Chapter) -> F
     )
     if focus:
         rest_layer = rest_layer.add_params(_pan())
-    chart = alt.layer(rest_layer, dot_layer).properties(width=WIDTH, height=200)
+    chart = alt.layer(rest_layer, dot_layer).properties(width=RESPONSIVE, height=200)
     n_in, n_rest = len(dots), sum(rest.values())
     if per_month:
         alt_text = (
@@ -542,7 +570,7 @@ def chapter_timeline(frame: pd.DataFrame, topics: Topics, chapter: Chapter) -> F
         f"Entries tagged {_tags_phrase(chapter)} per month, one dot per entry (click a dot to open it), "
         "on top of the rest of the list in grey." + left_out
     )
-    title = f"{chapter.title}: entries per month"
+    title = "Entries of this chapter per month"  # the page names the chapter; a phone fits this
     return Figure(f"fig-{chapter.slug}-timeline", _finish(chart, title, alt_text), caption, alt_text)
 
 
@@ -576,8 +604,8 @@ def chapter_cooccurrence(frame: pd.DataFrame, topics: Topics, chapter: Chapter) 
         alt_text = f"Bar chart of the tags that appear on the {n_in} {_plural(n_in, 'entries')} tagged {phrase}: none."
     caption = f"How many of the {n_in} {_plural(n_in, 'entries')} tagged {phrase} also carry each other tag"
     caption += " (a tag of this chapter counts when it meets another one)." if len(own) > 1 else "."
-    chart = (bars + labels).properties(width=WIDTH)
-    title = f"{chapter.title}: tags on the same entries"
+    chart = (bars + labels).properties(width=RESPONSIVE)
+    title = "Tags on the entries of this chapter"
     return Figure(f"fig-{chapter.slug}-cooccurrence", _finish(chart, title, alt_text), caption, alt_text)
 
 
@@ -610,30 +638,27 @@ def _attribute(text: str) -> str:
     return html.escape(text, quote=True).replace("\u2028", "&#8232;").replace("\u2029", "&#8233;")
 
 
-def embed_html(fig: Figure, div_id: str | None = None) -> str:
-    """The HTML that draws the figure with ``vegaEmbed``; a failure is written into the chart's div.
+def drawn_height(fig: Figure) -> int:
+    """The height in pixels of the drawn chart, which does not depend on its width: laid out
+    offline by vl-convert with the light theme, whose sizes the dark one shares."""
+    scene = vl_convert.vegalite_to_scenegraph(spec(fig), vl_version=VL_VERSION, config=THEMES["light"])
+    return math.ceil(scene["height"])
 
-    ``div_id`` defaults to the figure id; :func:`figure_markdown` passes another one since Quarto
-    gives the figure id to the figure itself."""
+
+def embed_html(fig: Figure, div_id: str | None = None, height: int | None = None) -> str:
+    """The chart's empty div, which :data:`CHART_LOADER` fills, and the spec it draws as JSON data.
+
+    The div keeps the chart's ``height`` (:func:`drawn_height` when not given) from the first
+    paint, so nothing moves when the chart is drawn. ``div_id`` defaults to the figure id;
+    :func:`figure_markdown` passes another one since Quarto gives the figure id to the figure itself."""
     div_id = div_id or fig.id
     if not SLUG.fullmatch(div_id):
         raise ValueError(f"div id {div_id!r} is not a slug")
-    label = _attribute(fig.alt)
-    target = json.dumps(f"#{div_id}")
+    height = drawn_height(fig) if height is None else height
     return (
-        f'<div id="{div_id}" class="chart" role="img" aria-label="{label}"></div>\n'
-        "<script>\n"
-        "(function () {\n"
-        "function fail(error) {\n"
-        f'var el = document.getElementById("{div_id}");\n'
-        'el.textContent = "This chart could not be drawn: " + error;\n'
-        'el.classList.add("chart-error");\n'
-        "console.error(error);\n"
-        "}\n"
-        'if (typeof vegaEmbed !== "function") { fail("the Vega library is not loaded"); return; }\n'
-        f"vegaEmbed({target}, {script_json(spec(fig))}, {json.dumps(EMBED_OPTIONS)}).catch(fail);\n"
-        "})();\n"
-        "</script>"
+        f'<div id="{div_id}" class="chart" role="img" aria-label="{_attribute(fig.alt)}"'
+        f' style="min-height: {int(height)}px"></div>\n'
+        f'<script type="application/json" id="{div_id}-spec">{script_json(spec(fig))}</script>'
     )
 
 
@@ -665,6 +690,135 @@ def write_vega_bundle(path: str | Path) -> Path:
 # vega-tooltip's light theme draws row keys in #808080 (3.9:1 on white; WCAG AA asks 4.5:1). The
 # book carries the same rule in styles/book.scss.
 TOOLTIP_CSS = "#vg-tooltip-element.light-theme table tr td.key { color: #595959; }"
+# A chart is as wide as its container and drawn at its own size (never scaled down). Blocks, not
+# vega-embed's inline-block, leave no line gap under it, so the div is exactly the reserved height.
+# The book carries the same rules in styles/book.scss.
+CHART_CSS = "div.chart { display: block; width: 100%; } div.chart svg { display: block; }"
+
+
+def _theme(text: str, muted: str, grid: str) -> dict[str, Any]:
+    """A Vega config: a transparent background, the page's font and text color, no text under 11 px."""
+    font = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
+    return {
+        "background": "transparent",
+        "font": font,
+        "axis": {
+            "labelColor": text,
+            "titleColor": text,
+            "labelFontSize": 11,
+            "titleFontSize": 12,
+            "domainColor": muted,
+            "tickColor": muted,
+            "gridColor": grid,
+        },
+        "legend": {"labelColor": text, "titleColor": text, "labelFontSize": 11, "titleFontSize": 12},
+        "title": {"color": text, "fontSize": 14, "anchor": "start", "frame": "bounds"},
+        "text": {"color": text, "fontSize": 11},
+        "view": {"stroke": grid},
+    }
+
+
+#: The charts' Vega configs for the book's two themes (the colors of styles/book.scss and dark.scss).
+THEMES: dict[str, dict[str, Any]] = {
+    "light": _theme("#212529", "#6c757d", "#dee2e6"),
+    "dark": _theme("#e3e3e3", "#a8a8a8", "#444444"),
+}
+
+#: Draws every chart of a page (the divs of :func:`embed_html`) when it comes near the viewport:
+#: loads the Vega bundle (``BUNDLE``) once, for the first chart, after the page's own resources
+#: (the ``load`` event) and its next paint, so it never delays the page's first paint, and a page
+#: without charts never loads it;
+#: draws one chart per task; and draws them again in the other theme when Quarto's toggle switches
+#: ``quarto-dark`` on the body.
+CHART_LOADER = """(function () {
+"use strict";
+var BUNDLE = __BUNDLE__, THEMES = __THEMES__, OPTIONS = __OPTIONS__;
+var loading = null, queue = Promise.resolve();
+function afterPaint() {
+  return new Promise(function (resolve) {
+    requestAnimationFrame(function () { setTimeout(resolve, 0); });
+  });
+}
+function loaded() {
+  return new Promise(function (resolve) {
+    if (document.readyState === "complete") { resolve(); } else { window.addEventListener("load", resolve); }
+  }).then(afterPaint);
+}
+function loadBundle() {
+  if (!loading) {
+    loading = loaded().then(function () {
+      return new Promise(function (resolve, reject) {
+        if (typeof window.vegaEmbed === "function") { resolve(); return; }
+        var script = document.createElement("script");
+        script.src = BUNDLE;
+        script.async = true;
+        script.onload = function () { resolve(); };
+        script.onerror = function () { reject(new Error("the Vega library did not load from " + BUNDLE)); };
+        document.head.appendChild(script);
+      });
+    });
+  }
+  return loading;
+}
+function theme() {
+  return document.body.classList.contains("quarto-dark") ? "dark" : "light";
+}
+function fail(div, error) {
+  div.textContent = "This chart could not be drawn: " + error;
+  div.classList.add("chart-error");
+  console.error(error);
+}
+function draw(div) {
+  var name = theme();
+  return loadBundle().then(function () {
+    if (typeof window.vegaEmbed !== "function") { throw new Error("the Vega library is not loaded"); }
+    var spec = JSON.parse(document.getElementById(div.id + "-spec").textContent);
+    var options = Object.assign({}, OPTIONS, {config: THEMES[name], tooltip: {theme: name}});
+    if (div.chartView) { div.chartView.finalize(); }
+    return window.vegaEmbed(div, spec, options);
+  }).then(function (result) {
+    div.chartView = result;
+    div.setAttribute("data-theme", name);
+  });
+}
+function schedule(div) {
+  queue = queue.then(function () {
+    return new Promise(function (resolve) { setTimeout(resolve, 0); });
+  }).then(function () { return draw(div); }).catch(function (error) { fail(div, error); });
+}
+function start() {
+  var charts = Array.prototype.filter.call(document.querySelectorAll("div.chart"), function (div) {
+    return document.getElementById(div.id + "-spec") !== null;
+  });
+  if ("IntersectionObserver" in window) {
+    var observer = new IntersectionObserver(function (entries) {
+      entries.forEach(function (entry) {
+        if (entry.isIntersecting) { observer.unobserve(entry.target); schedule(entry.target); }
+      });
+    }, {rootMargin: "300px 0px"});
+    charts.forEach(function (div) { observer.observe(div); });
+  } else {
+    charts.forEach(schedule);
+  }
+  new MutationObserver(function () {
+    charts.forEach(function (div) {
+      var drawn = div.getAttribute("data-theme");
+      if (drawn && drawn !== theme()) { div.removeAttribute("data-theme"); schedule(div); }
+    });
+  }).observe(document.body, {attributes: true, attributeFilter: ["class"]});
+}
+if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); } else { start(); }
+})();"""
+
+
+def loader_html(bundle_src: str) -> str:
+    """The script that draws a page's charts (:data:`CHART_LOADER`), loading the bundle from ``bundle_src``."""
+    code = (
+        CHART_LOADER.replace("__BUNDLE__", script_json(bundle_src))
+        .replace("__THEMES__", script_json(THEMES))
+        .replace("__OPTIONS__", script_json(EMBED_OPTIONS))
+    )
+    return f"<script>\n{code}\n</script>"
 
 
 def standalone_page(
@@ -680,8 +834,7 @@ def standalone_page(
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         '<link rel="icon" href="data:,">',
         f"<title>{html.escape(title)}</title>",
-        f"<style>{TOOLTIP_CSS}</style>",
-        f'<script src="{html.escape(bundle_src, quote=True)}"></script>',
+        f"<style>{TOOLTIP_CSS} {CHART_CSS} figure {{ margin: 1rem 0; }}</style>",
         "</head>",
         "<body>",
         "<main>",
@@ -689,7 +842,7 @@ def standalone_page(
     ]
     for fig in figures:
         parts += ["<figure>", embed_html(fig), f"<figcaption>{html.escape(fig.caption)}</figcaption>", "</figure>"]
-    parts += ["</main>", "</body>", "</html>", ""]
+    parts += ["</main>", loader_html(bundle_src), "</body>", "</html>", ""]
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic_write(path, "\n".join(parts).encode("utf-8"))
     return path

@@ -18,6 +18,8 @@ path       the entry's card, ``{home}#{id}``, relative to the book root (the pag
 date       ``YYYY-MM-DD``, the first day of the known period; absent when the date is unknown
 categories the entry's tags, as written (Quarto shows them in its category filter); ``[]`` if none
 kind       the kind of entry (``paper``, ``blog post``...)
+notes      ``[Notes]{.notes-mark}`` (a span the page styles and its "only the entries with notes"
+           filter finds) when the curator wrote notes on the entry, ``""`` otherwise
 author     the authors as Markdown; absent until the entry is enriched
 ========== ==================================================================================
 
@@ -34,12 +36,14 @@ import pandas as pd
 import yaml
 
 from .cards import UNTITLED
-from .entries import newest_first
+from .entries import has_notes, newest_first
 from .files import write_generated
 from .text import escape, inline
 from .topics import Topics
 
 HEADER = "# The items of all-entries.qmd's listing, written from data/papers.csv by readinglist.listing.\n"
+#: The notes column of an entry with the curator's notes (assets/all-entries.js filters on the class).
+NOTES_MARK = "[Notes]{.notes-mark}"
 
 
 def card_path(entry_id: str, tags: list[str], topics: Topics) -> str:
@@ -50,6 +54,7 @@ def card_path(entry_id: str, tags: list[str], topics: Topics) -> str:
 def listing_items(frame: pd.DataFrame, topics: Topics) -> list[dict[str, Any]]:
     """One listing item per entry, newest first, undated last (ties keep the list order)."""
     items: list[dict[str, Any]] = []
+    frame = frame.assign(has_notes=has_notes(frame))
     for row in newest_first(frame).to_dict("records"):
         item: dict[str, Any] = {
             "id": row["id"],
@@ -60,6 +65,7 @@ def listing_items(frame: pd.DataFrame, topics: Topics) -> list[dict[str, Any]]:
             item["date"] = row["date"].strftime("%Y-%m-%d")
         item["categories"] = list(row["tags"])
         item["kind"] = escape(row["kind"])
+        item["notes"] = NOTES_MARK if row["has_notes"] else ""
         if len(row["authors"]):
             item["author"] = [escape(a) for a in row["authors"]]
         items.append(item)

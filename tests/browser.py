@@ -185,8 +185,9 @@ class PageLog:
             self.failed_requests.append(f"{request.url}: {request.failure}")
 
     def _response(self, response: Response) -> None:
-        # Browsers ask for /favicon.ico on their own; a site need not have one.
-        if response.status >= 400 and not urlsplit(response.url).path.endswith("/favicon.ico"):
+        # Every page names its icon (the book's favicon, or data: on the chart pages), so a browser
+        # never asks for /favicon.ico: a 404 there is a page without its icon.
+        if response.status >= 400:
             self.failed_requests.append(f"{response.url}: HTTP {response.status}")
 
     @property
@@ -199,8 +200,13 @@ class PageLog:
 
 
 def wait_for_charts(page: Page, timeout: float = 15_000) -> None:
-    """Wait until every chart of the page is drawn (or has given up with its error message)."""
+    """Bring every chart of the page into view (a chart is drawn when it comes near it), wait until
+    each is drawn (or has given up with its error message), then scroll back to the top."""
+    charts = page.locator("div.chart")
+    for i in range(charts.count()):
+        charts.nth(i).scroll_into_view_if_needed()
     page.wait_for_function(CHARTS_SETTLED, timeout=timeout)
+    page.evaluate("() => window.scrollTo(0, 0)")
 
 
 def serious_violations(page: Page, context: str | None = None) -> list[dict[str, Any]]:

@@ -37,6 +37,7 @@ from .browser import (
     wait_for_charts,
 )
 from .conftest import DATA
+from .expected import csv_rows, tags_of
 
 pytestmark = [
     pytest.mark.browser,
@@ -273,10 +274,20 @@ def book(rendered_book: Path) -> Iterator[StaticServer]:
         yield server
 
 
+#: A phone (an iPhone's CSS width) and a laptop.
+SCREENS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
+
+
 @contextmanager
-def book_context(browser: Browser) -> Iterator[tuple[BrowserContext, RequestGuard]]:
-    """A fresh context (no stored color scheme) on a desktop-wide viewport, so the sidebar shows."""
-    context = browser.new_context(viewport=VIEWPORT, color_scheme="light")
+def book_context(
+    browser: Browser, viewport: dict[str, int] = VIEWPORT, theme: str | None = None
+) -> Iterator[tuple[BrowserContext, RequestGuard]]:
+    """A fresh context on a desktop-wide viewport (so the sidebar shows) unless told otherwise, with no
+    stored color scheme, or with ``theme`` (``light``, ``dark``) stored as Quarto's toggle stores it."""
+    context = browser.new_context(viewport=viewport, color_scheme="light")
+    if theme is not None:
+        scheme = "alternate" if theme == "dark" else "default"
+        context.add_init_script(f"localStorage.setItem('quarto-color-scheme', '{scheme}')")
     guard = RequestGuard().install(context)
     try:
         yield context, guard
@@ -298,11 +309,12 @@ def open_page(context: BrowserContext, url: str) -> tuple[Page, PageLog]:
     return page, log
 
 
-def test_every_book_page_loads_offline_without_errors(browser: Browser, book: StaticServer) -> None:
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_every_book_page_loads_offline_without_errors(browser: Browser, book: StaticServer, screen: str) -> None:
     pages = book_pages(book.root)
     assert "index.html" in pages and any(p.startswith("chapters/") for p in pages), pages
     problems = []
-    with book_context(browser) as (context, guard):
+    with book_context(browser, SCREENS[screen]) as (context, guard):
         for name in pages:
             page, log = open_page(context, book.url(name))
             problems += [f"{name}: {p}" for p in log.problems]
@@ -450,3 +462,230 @@ def test_book_pages_are_accessible_in_both_themes(
             assert not violations, "the entry tooltip: " + describe_violations(violations)
         assert log.problems == [] and guard.outside == []
     assert (ARTIFACTS / f"{name}-{theme}.png").stat().st_size > 0
+
+
+# ---------------------------------------------------------------- every screen, both themes
+
+#: Every chart of the page as drawn: its div, the drawn SVG, its smallest text as rendered (font size
+#: times the SVG's scale on screen) and what is drawn outside the div.
+CHART_GEOMETRY = """() => [...document.querySelectorAll('div.chart')].map(div => {
+  const box = div.getBoundingClientRect();
+  const svg = div.querySelector('svg');
+  const out = {id: div.id, theme: div.getAttribute('data-theme'), error: div.classList.contains('chart-error'),
+               width: box.width, height: box.height, reserved: parseFloat(div.style.minHeight),
+               right: box.right, page: document.documentElement.clientWidth, texts: 0,
+               smallest: null, outside: [], labelFill: null};
+  if (!svg) return out;
+  const s = svg.getBoundingClientRect();
+  if (s.left < box.left - 0.5 || s.right > box.right + 0.5 || s.top < box.top - 0.5 || s.bottom > box.bottom + 0.5)
+    out.outside.push('the svg ' + JSON.stringify([s.left, s.right, s.top, s.bottom]));
+  for (const text of svg.querySelectorAll('text')) {
+    if (!text.textContent.trim()) continue;
+    const m = text.getScreenCTM();
+    const size = parseFloat(getComputedStyle(text).fontSize) * Math.hypot(m.a, m.b);
+    out.texts += 1;
+    if (out.smallest === null || size < out.smallest[0]) out.smallest = [size, text.textContent];
+    const t = text.getBoundingClientRect();
+    if (t.left < box.left - 1 || t.right > box.right + 1) out.outside.push(text.textContent);
+  }
+  const label = svg.querySelector('.role-axis-label text');
+  out.labelFill = label ? getComputedStyle(label).fill : null;
+  return out;
+})"""
+
+
+def luminance(color: str) -> float:
+    """The relative luminance (0 black, 1 white) of a CSS ``rgb(...)`` color."""
+    channels = [int(c) / 255 for c in re.findall(r"\d+", color)[:3]]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_charts_fit_every_screen_and_follow_the_theme(
+    browser: Browser, book: StaticServer, figures: dict[str, list[charts.Figure]], screen: str, theme: str
+) -> None:
+    """On a phone and a laptop, in both themes: every chart of the book is drawn inside its div, as
+    wide as the text column, with no text under 10 px, in the theme's text color, at the height its
+    div kept for it before it was drawn (nothing below it moves)."""
+    pages = {"index.html": "overview", **{f"chapters/{slug}.html": slug for slug in CHAPTERS}}
+    problems = []
+    with book_context(browser, SCREENS[screen], theme) as (context, guard):
+        for name, figs in pages.items():
+            page, log = open_page(context, book.url(name))
+            drawn = page.evaluate(CHART_GEOMETRY)
+            assert [c["id"] for c in drawn] == [f"{fig.id}-chart" for fig in figures[figs]], name
+            for chart in drawn:
+                where = f"{name} {chart['id']}"
+                if chart["error"] or chart["smallest"] is None:
+                    problems.append(f"{where}: not drawn")
+                    continue
+                problems += [f"{where}: drawn outside its div: {what!r}" for what in chart["outside"]]
+                if chart["right"] > chart["page"] + 0.5:
+                    problems.append(f"{where}: wider than the screen ({chart['right']} > {chart['page']})")
+                if chart["smallest"][0] < 10:
+                    problems.append(f"{where}: text {chart['smallest'][1]!r} at {chart['smallest'][0]:.1f} px")
+                if abs(chart["height"] - chart["reserved"]) > 1:
+                    problems.append(f"{where}: drawn {chart['height']} px high in a div that kept {chart['reserved']}")
+                if chart["theme"] != theme:
+                    problems.append(f"{where}: drawn in the {chart['theme']} theme")
+                dark_text = luminance(chart["labelFill"]) < 0.2
+                if dark_text != (theme == "light"):
+                    problems.append(f"{where}: axis labels in {chart['labelFill']} on the {theme} theme")
+            if screen == "phone" and theme == "light" and name == "chapters/rl.html":
+                ARTIFACTS.mkdir(exist_ok=True)
+                page.screenshot(path=ARTIFACTS / f"chapter-phone-{theme}.png", full_page=True)
+            problems += [f"{name}: {p}" for p in log.problems]
+            page.close()
+    assert guard.outside == []
+    assert problems == []
+
+
+def test_charts_draw_when_they_come_near_the_view(browser: Browser, book: StaticServer) -> None:
+    """The vega bundle is not loaded by pages without charts, nor by the preface until its charts
+    (at the end of the page) come near the view; then it is loaded once and they are drawn."""
+    bundle = book.url("_assets/vega-bundle.js")
+    with book_context(browser, SCREENS["desktop"]) as (context, guard):
+        for name in ("all-entries.html", "appendices/data.html"):
+            page, log = open_page(context, book.url(name))
+            page.mouse.wheel(0, 20_000)
+            page.wait_for_timeout(300)
+            assert log.problems == [] and page.locator("div.chart").count() == 0
+            page.close()
+        assert bundle not in guard.requests, "a page without charts loaded the vega bundle"
+        page = context.new_page()
+        log = PageLog.attach(page)
+        page.goto(book.url("index.html"))
+        page.wait_for_load_state("networkidle")
+        page.wait_for_timeout(500)
+        charts_div = page.locator("div.chart")
+        assert charts_div.count() == 4
+        assert charts_div.first.evaluate("d => d.getBoundingClientRect().top") > 2 * SCREENS["desktop"]["height"]
+        assert bundle not in guard.requests, "the bundle was loaded before any chart came near the view"
+        assert page.locator("div.chart svg").count() == 0
+        charts_div.first.scroll_into_view_if_needed()
+        expect(charts_div.first.locator("svg.marks")).to_have_count(1)
+        wait_for_charts(page)
+        assert guard.requests.count(bundle) == 1
+        assert log.problems == []
+
+
+def test_the_theme_toggle_redraws_the_charts(browser: Browser, book: StaticServer) -> None:
+    with book_context(browser) as (context, _guard):
+        page, log = open_page(context, book.url("chapters/rl.html"))
+        label = page.locator("#fig-rl-timeline-chart .role-axis-label text").first
+        assert luminance(label.evaluate("t => getComputedStyle(t).fill")) < 0.2
+        page.locator(".quarto-color-scheme-toggle:visible").first.click()
+        expect(page.locator("#fig-rl-timeline-chart")).to_have_attribute("data-theme", "dark")
+        label = page.locator("#fig-rl-timeline-chart .role-axis-label text").first
+        assert luminance(label.evaluate("t => getComputedStyle(t).fill")) > 0.6
+        expect(page.locator("#fig-rl-timeline-chart svg.marks")).to_have_count(1)
+        assert log.problems == []
+
+
+# ---------------------------------------------------------------- cards and the all-entries page
+
+#: A card without notes, folded, on a laptop: title, one line of date, kind and topics, the fold.
+FOLDED_CARD_MAX = 150
+
+
+def test_folded_cards_are_compact_and_notes_stand_out(
+    browser: Browser, book: StaticServer, frame: pd.DataFrame
+) -> None:
+    noted = {row.id for row in frame.itertuples() if row.notes.strip()}
+    problems = []
+    seen = set()
+    with book_context(browser, SCREENS["desktop"]) as (context, _guard):
+        for name in [f"chapters/{slug}.html" for slug in CHAPTERS] + ["appendices/data.html"]:
+            page = context.new_page()
+            page.goto(book.url(name))
+            cards = page.eval_on_selector_all(
+                "div.paper-card",
+                """cards => cards.map(c => ({id: c.id, height: c.getBoundingClientRect().height,
+                    open: [...c.querySelectorAll('details')].some(d => d.open),
+                    bar: getComputedStyle(c).borderLeftColor, barWidth: getComputedStyle(c).borderLeftWidth,
+                    notes: [...c.querySelectorAll('.curator-notes')].map(n => n.checkVisibility())}))""",
+            )
+            for card in cards:
+                seen.add(card["id"])
+                where = f"{name}#{card['id']}"
+                if card["open"]:
+                    problems.append(f"{where}: opens unfolded")
+                if card["id"] in noted:
+                    if card["notes"] != [True] or luminance(card["bar"]) > 0.5 or card["barWidth"] == "0px":
+                        problems.append(f"{where}: notes {card['notes']}, bar {card['bar']} {card['barWidth']}")
+                elif card["height"] > FOLDED_CARD_MAX:
+                    problems.append(f"{where}: {card['height']:.0f} px high, folded and without notes")
+            page.close()
+    assert seen == set(frame["id"]), "every entry has a card"
+    assert problems == []
+
+
+#: The rows the listing shows (on its current page): entry id, notes mark, title.
+SHOWN_ROWS = """rows => rows.filter(r => r.style.display !== 'none').map(r => [
+    r.querySelector('a.listing-title').getAttribute('href').split('#').pop(),
+    r.querySelector('.listing-notes').textContent.trim(),
+    r.querySelector('a.listing-title').textContent.trim()])"""
+
+
+def listing_state(page: Page) -> tuple[list[list[str]], str]:
+    """The rows the listing shows (id, notes mark, title) and its count line."""
+    return page.eval_on_selector_all("#listing-all-entries tbody tr", SHOWN_ROWS), page.inner_text("#entries-count")
+
+
+def test_all_entries_filters_to_the_entries_with_notes(browser: Browser, book: StaticServer) -> None:
+    rows = csv_rows()
+    noted = {r["id"] for r in rows if r["notes"].strip()}
+    rl = {r["id"] for r in rows if "RL" in tags_of(r)}
+    everything = f"{len(rows)} entries, 50 on this page." if len(rows) > 50 else f"{len(rows)} entries."
+    only_notes = "Only the entries with the curator's notes"
+    with book_context(browser, SCREENS["desktop"]) as (context, guard):
+        page, log = open_page(context, book.url("all-entries.html"))
+        shown, count = listing_state(page)
+        assert count == everything and len(shown) == min(50, len(rows))
+        assert [mark for _, mark, _ in shown] == ["Notes" if i in noted else "" for i, _, _ in shown]
+
+        page.get_by_label(only_notes).check()
+        shown, count = listing_state(page)
+        assert sorted(i for i, _, _ in shown) == sorted(noted)
+        assert count == f"{len(noted)} of {len(rows)} entries."
+
+        page.locator(".quarto-listing-category .category", has_text="RL").first.click()
+        shown, count = listing_state(page)
+        assert sorted(i for i, _, _ in shown) == sorted(noted & rl), "the topic and the notes filters together"
+        assert count == f"{len(noted & rl)} of {len(rows)} entries."
+
+        page.get_by_label(only_notes).uncheck()
+        shown, count = listing_state(page)
+        assert sorted(i for i, _, _ in shown) == sorted(rl), "the topic filter stays"
+        page.locator(".quarto-listing-category .category", has_text="All").first.click()
+        shown, count = listing_state(page)
+        assert count == everything
+
+        default_order = [title for _, _, title in shown]
+        header = page.locator("#listing-all-entries th a.sort", has_text="Title")
+        header.focus()
+        page.keyboard.press("Enter")
+        titles = [title for _, _, title in listing_state(page)[0]]
+        assert titles != default_order and titles == sorted(titles, key=str.casefold), "the keyboard sorts"
+        violations = serious_violations(page)
+        assert not violations, describe_violations(violations)
+        assert log.problems == [] and guard.outside == []
+
+
+def test_all_entries_fits_a_phone(browser: Browser, book: StaticServer) -> None:
+    """On a phone the table shows date, title and the notes mark without scrolling the page sideways."""
+    with book_context(browser, SCREENS["phone"]) as (context, _guard):
+        page, log = open_page(context, book.url("all-entries.html"))
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= SCREENS["phone"]["width"]
+        headers = page.eval_on_selector_all(
+            "#listing-all-entries thead th",
+            "ths => ths.filter(t => t.checkVisibility()).map(t => t.textContent.trim())",
+        )
+        assert headers == ["Date", "Title", "Notes"]
+        box = page.locator("#listing-all-entries").bounding_box()
+        mark = page.locator("#listing-all-entries .notes-mark").first.bounding_box()
+        assert box and mark and mark["x"] + mark["width"] <= box["x"] + box["width"] + 0.5, "the notes mark is in view"
+        expect(page.get_by_label("Only the entries with the curator's notes")).to_be_visible()
+        assert log.problems == []

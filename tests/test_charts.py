@@ -414,14 +414,15 @@ class _Parser(HTMLParser):
 
 
 def script_spec(out: str, div_id: str) -> dict[str, Any]:
-    start = out.index(f'vegaEmbed("#{div_id}", ') + len(f'vegaEmbed("#{div_id}", ')
-    value, _ = json.JSONDecoder().raw_decode(out, start)
-    return value
+    """The spec of the chart ``div_id``: the JSON of its ``<script type="application/json">``."""
+    opening = f'<script type="application/json" id="{div_id}-spec">'
+    start = out.index(opening) + len(opening)
+    return json.loads(out[start : out.index("</script>", start)])
 
 
 def check_inert(out: str, fig: charts.Figure, div_id: str) -> dict[str, Any]:
     assert out.count("<script") == 1 and out.lower().count("</script") == 1
-    body = out[out.index("<script>") + len("<script>") : out.rindex("</script>")]
+    body = out[out.index(">", out.index("<script")) + 1 : out.rindex("</script>")]
     assert "<" not in body and ">" not in body, "no markup inside the script"
     assert "{{<" not in out, "no Quarto shortcode"
     parser = _Parser()
@@ -430,10 +431,11 @@ def check_inert(out: str, fig: charts.Figure, div_id: str) -> dict[str, Any]:
     attrs = parser.starts[0][1]
     assert attrs["id"] == div_id and attrs["role"] == "img" and attrs["class"] == "chart"
     assert attrs["aria-label"] == re.sub(r"[\x00-\x1f\x7f-\x9f]", " ", fig.alt), "control characters become spaces"
+    assert re.fullmatch(r"min-height: \d+px", attrs["style"])
+    assert parser.starts[1][1] == {"type": "application/json", "id": f"{div_id}-spec"}, "data, never run"
     assert "\n" not in out.split("</div>")[0], "the attribute stays on one line"
     spec = script_spec(out, div_id)
     assert spec["description"] == fig.alt
-    assert ".catch(" in body
     return spec
 
 
@@ -457,7 +459,7 @@ def test_embed_html_is_inert_for_any_title(title):
     fig = charts.chapter_timeline(make_frame(rows), topics, topics.chapter("rl"))
     hostile = charts.Figure(fig.id, fig.chart, caption=title + " caption", alt=title + " alt")
     for figure in (fig, hostile):
-        out = charts.embed_html(figure)
+        out = charts.embed_html(figure, height=200)  # the height is the layout's (tested below), not the text's
         spec = check_inert(out, figure, figure.id)
         titles = [r.get("title") for name, rows in spec["datasets"].items() for r in rows if "title" in r]
         assert titles == [title if title.strip() else "Untitled entry (evil-entry)"]
@@ -467,9 +469,67 @@ def test_embed_html_shape(overview):
     fig = overview["fig-tags"]
     out = charts.embed_html(fig)
     assert out.startswith('<div id="fig-tags" class="chart" role="img" aria-label="')
-    assert 'vegaEmbed("#fig-tags", ' in out
-    assert '{"actions": false, "renderer": "svg"}).catch(' in out
+    assert f'style="min-height: {charts.drawn_height(fig)}px"></div>' in out
     assert script_spec(out, "fig-tags") == json.loads(json.dumps(charts.spec(fig)))
+    assert "vegaEmbed" not in out, "drawn by the page's loader, not by a script of its own"
+
+
+def test_charts_follow_their_container_and_the_matrix_fits_a_phone(all_figures, overview):
+    for fig in all_figures:
+        spec = charts.spec(fig)
+        if fig.id == "fig-cooccurrence":
+            assert spec["width"] == spec["height"] <= charts.MATRIX_SIDE, "square cells, narrower than a phone"
+        else:
+            assert spec["width"] == "container", fig.id
+    assert charts.spec(overview["fig-cooccurrence"])["width"] == min(16 * len(BOOK_TAGS), charts.MATRIX_SIDE)
+
+
+def test_text_colors_come_from_the_theme(all_figures):
+    """No text mark has a fixed color (dark text would vanish on the dark theme), except where the color
+    encodes the cell it is written on (the matrix's numbers)."""
+    for fig in all_figures:
+        for layer in layers(charts.spec(fig)):
+            if mark_type(layer) == "text" and "color" not in layer.get("encoding", {}):
+                mark = layer["mark"] if isinstance(layer["mark"], dict) else {}
+                assert "color" not in mark and "fill" not in mark, fig.id
+
+
+def test_the_themes_differ_only_in_colors():
+    """The dark theme changes colors only, so a chart has the same size in both (drawn_height holds)."""
+
+    def sizes(config: Any) -> Any:
+        if isinstance(config, dict):
+            return {k: sizes(v) for k, v in config.items() if "color" not in k.lower() and k != "stroke"}
+        return config
+
+    assert set(charts.THEMES) == {"light", "dark"}
+    assert sizes(charts.THEMES["light"]) == sizes(charts.THEMES["dark"])
+    assert charts.THEMES["light"] != charts.THEMES["dark"]
+    for theme in charts.THEMES.values():
+        for part in ("axis", "legend"):
+            assert theme[part]["labelFontSize"] >= 10 and theme[part]["titleFontSize"] >= 10, "no text under 10 px"
+
+
+def test_drawn_height_is_the_layout_height(overview, frame, topics):
+    tags = overview["fig-tags"]
+    bars = 20 * len(BOOK_TAGS)  # one 20 px band per tag
+    assert bars < charts.drawn_height(tags) < bars + 120, "the bars, their axis and the title"
+    timeline = charts.spec(overview["fig-timeline"])
+    assert timeline["height"] < charts.drawn_height(overview["fig-timeline"]) < timeline["height"] + 250
+    one_tag = charts.chapter_timeline(frame, topics, topics.chapter("rl"))
+    three_tags = charts.chapter_timeline(frame, topics, topics.chapter("finetuning"))
+    assert charts.drawn_height(three_tags) > charts.drawn_height(one_tag), "a legend under the plot"
+
+
+def test_loader_html_is_inert_and_carries_the_themes():
+    out = charts.loader_html("../_assets/vega-bundle.js")
+    assert out.startswith("<script>\n") and out.endswith("\n</script>") and out.count("</script") == 1
+    assert 'var BUNDLE = "../_assets/vega-bundle.js"' in out
+    assert json.dumps(charts.EMBED_OPTIONS, separators=(",", ":")) in out
+    assert charts.script_json(charts.THEMES) in out
+    assert "IntersectionObserver" in out and "quarto-dark" in out
+    hostile = charts.loader_html('x</script><script>alert(1)</script>"')
+    assert hostile.count("</script") == 1 and "<script>alert" not in hostile
 
 
 # ---------------------------------------------------------------- Markdown for Quarto
@@ -544,7 +604,8 @@ def test_write_chart_pages(tmp_path, frame, topics, overview):
     assert names == ["vega-bundle.js", "overview.html", *[f"{slug}.html" for slug in CHAPTER_TAGS]]
     page = (tmp_path / "overview.html").read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and '<html lang="en">' in page and "<title>Overview</title>" in page
-    assert page.index('<script src="vega-bundle.js"></script>') < page.index("vegaEmbed(")
+    assert "<script src=" not in page, "the bundle is loaded by the loader, when a chart comes near the view"
+    assert page.rindex('<div id="fig-') < page.index('var BUNDLE = "vega-bundle.js"')
     parser = _Parser()
     parser.feed(page)
     ids = [attrs["id"] for tag, attrs in parser.starts if tag == "div"]

@@ -13,6 +13,7 @@ from readinglist.book import Book
 from readinglist.topics import UNTAGGED_PAGE, Topic, Topics, load_topics
 
 from .conftest import DATA
+from .expected import csv_rows
 from .htmlcheck import parse, to_html
 
 HOSTILE = [
@@ -68,7 +69,12 @@ def test_item_fields(frame, topics):
         else:
             assert item["date"] == row["date"].strftime("%Y-%m-%d")
         assert ("author" in item) == bool(row["authors"])
+        assert bool(item["notes"]) == bool(row["notes"].strip()), "the notes column and its filter read it"
     by_id = {i["id"]: i for i in listing.listing_items(frame, topics)}
+    noted = [r["id"] for r in csv_rows() if r["notes"].strip()]
+    assert sorted(i for i, item in by_id.items() if item["notes"]) == sorted(noted)
+    mark = parse(to_html(by_id[noted[0]]["notes"])).find_all("span", "notes-mark")
+    assert len(mark) == 1 and mark[0].all_text() == "Notes"
     assert rendered_text(by_id["2505.19115"]["title"]) == "FP4 All the Way: Fully Quantized Training of LLMs"
     untitled = by_id["untitled-this-one-is-really-short-if"]
     assert "Untitled" in rendered_text(untitled["title"])

@@ -176,15 +176,52 @@ def test_preface_has_the_introduction_contents_and_overview_charts(pages):
     assert len(page.find_all("div", "chart")) == 4
 
 
-def test_charts_load_the_local_bundle_once_per_page(pages):
+def test_charts_are_drawn_by_one_loader_per_page_from_the_local_bundle(pages):
+    """No page loads the bundle up front: each chart is a div and its spec as JSON data, and one
+    script per chart page loads the local bundle when a chart comes near the view."""
     for name, page in pages.items():
         scripts = page.find_all("script")
-        external = [s.attrs["src"] for s in scripts if "src" in s.attrs]
+        assert not [s for s in scripts if "src" in s.attrs], name
         charts = page.find_all("div", "chart")
+        specs = [s for s in scripts if s.attrs.get("type") == "application/json"]
+        assert [s.attrs["id"] for s in specs] == [f"{c.attrs['id']}-spec" for c in charts], name
+        loaders = [s for s in scripts if "var BUNDLE = " in s.all_text()]
+        assert len(loaders) == (1 if charts else 0), name
+        assert len(scripts) == len(specs) + len(loaders), name
         if charts:
-            assert external == ["../" * name.count("/") + "_assets/vega-bundle.js"], name
-        assert all(not src.startswith(("http:", "https:", "//")) for src in external)
-        assert len(scripts) == len(external) + len(charts)
+            bundle = "../" * name.count("/") + "_assets/vega-bundle.js"
+            assert f'var BUNDLE = "{bundle}"' in loaders[0].all_text(), name
+
+
+def test_page_descriptions_follow_the_topics_and_the_subtitle(tmp_path):
+    """Each chapter's front-matter description is its topics' descriptions, the preface's is the book's
+    subtitle; an edit of either is written into the page's front matter and nothing else changes."""
+    for name in ("_quarto.yml", "index.qmd", "chapters", "data"):
+        (shutil.copytree if (ROOT / name).is_dir() else shutil.copy2)(ROOT / name, tmp_path / name)
+    for slug in CHAPTERS:
+        meta = yaml.safe_load((ROOT / "chapters" / f"{slug}.qmd").read_text(encoding="utf-8").split("---")[1])
+        wanted = " ".join(t["description"] for t in TOPICS if t["chapter"] == slug)
+        assert parse(to_html(meta["description"])).all_text().strip() == wanted, slug
+    rl = tmp_path / "chapters" / "rl.qmd"
+    before = rl.read_text(encoding="utf-8")
+    topics_csv = tmp_path / "data" / "topics.csv"
+    old = next(t["description"] for t in TOPICS if t["tag"] == "RL")
+    topics_csv.write_text(
+        topics_csv.read_text(encoding="utf-8").replace(old, "RL for *LLMs*: $x$, {{< meta title >}}."), encoding="utf-8"
+    )
+    config = tmp_path / "_quarto.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace('subtitle: "', 'subtitle: "New: '), encoding="utf-8")
+    problems = sync_chapters(tmp_path, check=True)
+    assert [p.split(": ", 1)[0] for p in problems] == [str(rl), str(tmp_path / "index.qmd")], problems
+    sync_chapters(tmp_path)
+    assert sync_chapters(tmp_path, check=True) == []
+    after = rl.read_text(encoding="utf-8")
+    changed = [(a, b) for a, b in zip(before.splitlines(), after.splitlines(), strict=True) if a != b]
+    assert len(changed) == 1 and changed[0][1].startswith("description: "), changed
+    meta = yaml.safe_load(after.split("---")[1])
+    assert to_html(meta["description"]).strip() == "<p>RL for *LLMs*: $x$, {{&lt; meta title &gt;}}.</p>"
+    preface = yaml.safe_load((tmp_path / "index.qmd").read_text(encoding="utf-8").split("---")[1])
+    assert to_html(preface["description"]).strip().startswith("<p>New: Papers, reports")
 
 
 def test_data_appendix_lists_what_needs_review(pages):
