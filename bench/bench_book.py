@@ -1,9 +1,22 @@
-"""Benchmark the book on synthetic lists of 1,000 and 10,000 entries.
+"""Benchmark building the book's pages on synthetic lists of 1,000 and 10,000 entries.
 
-Reports, for each size: the time to build every page's content (each page's cells run as Quarto
-would run them, cold and with the package's cache warm, and after a one-entry edit), the size of the
-largest page (its Markdown and the HTML pandoc makes of it), and, where `quarto` is on PATH, the
-time of `quarto render`. Run: `.venv/bin/python bench/bench_book.py [--sizes 1000 10000] [--runs 3]`.
+Measures what a render really does: the pre-render (:func:`readinglist.render.refresh`) computes
+every page's cells once, in one process, and each page's kernel only reads its cells from the store.
+For each size, on a copy of the book whose data is the synthetic list (chapter files kept in step
+with ``python -m readinglist chapters``):
+
+* ``refresh`` **cold** (no cache, no freeze), **warm** (the cell store gone, as after a change of
+  code that changes no output, with the related-entries and chart caches kept), **unchanged** (the
+  inputs are the last render's) and **after a one-note edit** (medians of ``--runs``), with the
+  pages the edit sent to execution;
+* a page's cells read from the store in a fresh Python process (the largest page), as Quarto's kernel
+  would run them: the process's wall time, interpreter start-up included, and the cells alone;
+* related entries (:func:`readinglist.related.related`) alone, on the list;
+* the pages: how many, the largest by Markdown, most cards on a page, and the HTML body pandoc makes
+  of the largest page.
+
+The real render (``quarto render``) is measured by ``bench/bench_render.py --entries N``.
+Run: ``.venv/bin/python bench/bench_book.py [--sizes 1000 10000] [--runs 3]``.
 """
 
 from __future__ import annotations
@@ -16,7 +29,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -24,60 +39,101 @@ sys.path.insert(0, str(ROOT))
 import pypandoc  # noqa: E402
 
 from bench.synthetic import write_synthetic_data  # noqa: E402
-from readinglist import store  # noqa: E402
-from readinglist.qmd import run_qmd  # noqa: E402
-from readinglist.topics import load_topics  # noqa: E402
+from readinglist import render, store  # noqa: E402
+from readinglist.book import Book  # noqa: E402
+from readinglist.chapters import sync_chapters  # noqa: E402
+from readinglist.related import related  # noqa: E402
+
+BOOK_FILES = ("_quarto.yml", "index.qmd", "all-entries.qmd", "chapters", "appendices", "scripts")
+CARD = '{id="'  # how every card's div starts (readinglist.cards.card)
 
 
-def pages() -> list[Path]:
-    topics = load_topics(ROOT / "data" / "topics.csv")
-    return [ROOT / "index.qmd", ROOT / "appendices" / "data.qmd", *[ROOT / ch.path for ch in topics.chapters()]]
-
-
-def build_all() -> dict[str, str]:
-    """Every page's Markdown, as the page cells print it."""
-    return {path.relative_to(ROOT).as_posix(): run_qmd(path)[1] for path in pages()}
-
-
-def timed(func) -> tuple[float, object]:
+def timed(func: Callable[[], Any]) -> tuple[float, Any]:
     start = time.perf_counter()
     result = func()
     return time.perf_counter() - start, result
 
 
-def edit_one_entry(data: Path) -> None:
+def book_copy(target: Path, n: int) -> Path:
+    """The book's files with an ``n``-entry synthetic list as its data, its chapter list in step."""
+    target.mkdir(parents=True)
+    for name in BOOK_FILES:
+        (shutil.copytree if (ROOT / name).is_dir() else shutil.copy2)(ROOT / name, target / name)
+    write_synthetic_data(target / "data", n)
+    sync_chapters(target)
+    return target
+
+
+def edit_note(data: Path, run: int) -> None:
     frame = store.load(data / "papers.csv")
-    frame.loc[len(frame) // 2, "notes"] = "An edited note, to measure a one-entry change."
+    frame.loc[len(frame) // 2 + run, "notes"] = f"An edited note, number {run}, to measure a one-entry change."
     store.save(frame, data / "papers.csv")
 
 
+def read_cells_in_a_new_process(root: Path, source: str, cells: tuple[str, ...]) -> tuple[float, float]:
+    """Wall seconds of a fresh Python printing ``source``'s cells from the store (as a page kernel
+    does, in the page's folder), and the seconds of the cells alone."""
+    code = (
+        "import time; t = time.perf_counter()\n"
+        "from readinglist.render import page_cells\n"
+        f"page = page_cells({source!r})\n"
+        f"out = [getattr(page, c)() for c in {cells!r}]\n"
+        "print(time.perf_counter() - t)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("READINGLIST_", "QUARTO_PROJECT"))}
+    start = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=(root / source).parent, env=env, capture_output=True, text=True, check=True
+    )
+    return time.perf_counter() - start, float(result.stdout.split()[-1])
+
+
 def bench(n: int, runs: int, workdir: Path) -> None:
-    data = write_synthetic_data(workdir / f"data-{n}", n)
-    os.environ["READINGLIST_DATA"] = str(data)
-    os.environ["READINGLIST_CACHE"] = str(workdir / f"cache-{n}")
+    root = book_copy(workdir / f"book-{n}", n)
+    os.environ["QUARTO_PROJECT_DIR"] = str(root)
+    data = root / "data"
     print(f"\n== {n:,} entries ({(data / 'papers.csv').stat().st_size / 1e6:.1f} MB of CSV)")
-    cold, markdown = timed(build_all)
-    print(f"build all pages, cold cache:        {cold:8.2f} s")
-    warm = [timed(build_all)[0] for _ in range(runs)]
-    print(f"build all pages, warm cache:        {statistics.median(warm):8.2f} s  (median of {runs})")
-    edit_one_entry(data)
-    edited, _ = timed(build_all)
-    print(f"build all pages, after a note edit: {edited:8.2f} s  (related entries recomputed once)")
-    largest = max(markdown, key=lambda k: len(markdown[k]))
+
+    cold, stale = timed(lambda: render.refresh(root))
+    print(f"refresh, cold (no cache):          {cold:7.2f} s  ({len(stale)} pages computed)")
+
+    def warm() -> float:
+        render.store_path(render.inputs_key()).unlink()
+        return timed(lambda: render.refresh(root))[0]
+
+    print(f"refresh, warm (store gone):        {statistics.median(warm() for _ in range(runs)):7.2f} s")
+    unchanged = statistics.median(timed(lambda: render.refresh(root))[0] for _ in range(runs))
+    print(f"refresh, inputs unchanged:         {unchanged:7.2f} s")
+    edits, executed = [], []
+    for run in range(runs):
+        edit_note(data, run)
+        seconds, stale = timed(lambda: render.refresh(root))
+        edits.append(seconds)
+        executed.append(len(stale))
+    print(
+        f"refresh, after a one-note edit:    {statistics.median(edits):7.2f} s  "
+        f"({statistics.median(executed):.0f} pages to execute)"
+    )
+
+    outputs = render.read_store(render.inputs_key())
+    markdown = {source: "".join(cells.values()) for source, cells in outputs.items()}
+    largest = max(markdown, key=lambda s: len(markdown[s]))
+    wall, cells = read_cells_in_a_new_process(root, largest, tuple(outputs[largest]))
+    print(f"a page kernel's cells ({largest}): {wall:5.2f} s in a new process, {cells:5.2f} s of it the cells")
+
+    frame = Book.load().frame
+    seconds, _ = timed(lambda: related(frame, k=3))
+    print(f"related entries:                   {seconds:7.2f} s")
+
+    most = max(markdown, key=lambda s: markdown[s].count(CARD))
     html_time, html = timed(
         lambda: pypandoc.convert_text(markdown[largest], "html", format="markdown", extra_args=["--mathml"])
     )
     print(
+        f"{len(markdown)} pages with cells; most cards on a page: {markdown[most].count(CARD)} ({most}); "
         f"largest page: {largest}: {len(markdown[largest].encode()) / 1e6:.2f} MB Markdown, "
         f"{len(html.encode()) / 1e6:.2f} MB HTML body (pandoc {html_time:.1f} s)"
     )
-    quarto = shutil.which("quarto")
-    if quarto:
-        env = os.environ | {"QUARTO_PYTHON": sys.executable}
-        seconds, result = timed(lambda: subprocess.run([quarto, "render"], cwd=ROOT, env=env, capture_output=True))
-        print(f"quarto render: {seconds:.1f} s (exit {result.returncode})")
-    else:
-        print("quarto render: not measured (quarto is not on PATH)")
 
 
 def main() -> None:
