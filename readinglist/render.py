@@ -36,7 +36,7 @@ from . import project
 
 PACKAGE = Path(__file__).resolve().parent
 DATA_FILES = ("papers.csv", "topics.csv", "introduction.md", "feed.toml")
-LIBRARIES = ("pandas", "altair", "vl-convert-python", "scikit-learn")
+LIBRARIES = ("pandas", "altair", "vl-convert-python", "numpy", "scipy")
 MANIFEST = "readinglist.json"
 GENERATED = ("_assets/vega-bundle.js", "references.bib", "references-biblatex.bib", "feed.xml", "all-entries.yml")
 

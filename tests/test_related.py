@@ -5,12 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from sklearn.metrics.pairwise import cosine_similarity
 
 from readinglist import related as related_module
 from readinglist import store
-from readinglist.related import STOP_WORDS, related
+from readinglist.related import STOP_WORDS, entry_text, related, tfidf
 from readinglist.topics import load_topics
 
 from .conftest import DATA
@@ -88,6 +88,21 @@ def test_matches_a_brute_force_ranking_whatever_the_block_size(frame, monkeypatc
             got_scores = [sims[i, ids.index(j)] for j in got[entry_id]]
             want_scores = [sims[i, ids.index(j)] for j in expected[entry_id]]
             np.testing.assert_allclose(got_scores, want_scores, rtol=1e-9)
+
+
+def test_the_weights_are_scikit_learns(frame):
+    """The tf-idf rows are TfidfVectorizer's (uni- and bigrams, sublinear tf, accents stripped, the
+    same stop words): the cosine similarities of every pair agree, text with accents and digits included."""
+    assert set(STOP_WORDS) == set(ENGLISH_STOP_WORDS) | {"http", "https", "url", "www", "com", "org", "html"}
+    texts = [entry_text(r) for r in frame[["title", "abstract", "notes"]].to_dict("records")]
+    texts += ["Café naïve façade résumé, the ﬁnal Ångström", "the cafe: naive facade; final angstrom units", ""]
+    texts += ["GPT-4o and o3: 2x faster; x_1 __init__ ß", "gpt 4o, O3 and x_1 __INIT__ ss"]
+    vectors = TfidfVectorizer(
+        strip_accents="unicode", stop_words=STOP_WORDS, ngram_range=(1, 2), sublinear_tf=True
+    ).fit_transform(texts)
+    ours = tfidf(texts)
+    assert ours.shape == vectors.shape
+    np.testing.assert_allclose((ours @ ours.T).toarray(), (vectors @ vectors.T).toarray(), rtol=0, atol=1e-12)
 
 
 def test_ties_are_broken_by_list_order():
