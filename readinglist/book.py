@@ -19,12 +19,13 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from . import bibtex, feed, listing, project, store
+from . import bibtex, feed, listing, project, split, store
 from .cards import CardContext, card, raw_html, root_of, title_of
 from .entries import has_notes, has_tags, newest_first
 from .files import atomic_write
 from .render import package_hash
 from .schema import COLUMNS
+from .split import SubPage
 from .text import blocks, escape, inline
 from .topics import UNTAGGED_PAGE, Chapter, Topics, load_topics
 
@@ -101,13 +102,40 @@ class Book:
         return digest.hexdigest()[:24]
 
     @cached_property
+    def chapter_frames(self) -> dict[str, pd.DataFrame]:
+        """Each chapter's entries, by chapter slug (selected once for all the pages that show them)."""
+        return {ch.slug: self.frame[has_tags(self.frame, ch.tags)] for ch in self.topics.chapters()}
+
+    @cached_property
+    def layout(self) -> dict[str, list[SubPage]]:
+        """The sub-pages of every chapter cut into pages (:mod:`readinglist.split`), by chapter slug."""
+        return split.layout(self.frame, self.topics)
+
+    @cached_property
+    def card_pages(self) -> dict[str, dict[str, str]]:
+        """For each cut chapter, entry id -> the sub-page showing its card."""
+        return {slug: split.locations(pages) for slug, pages in self.layout.items()}
+
+    def location(self, chapter: str, entry_id: str) -> str:
+        """The page showing ``entry_id``'s card in ``chapter``: its sub-page when the chapter is cut."""
+        pages = self.card_pages.get(chapter)
+        return pages[entry_id] if pages else f"chapters/{chapter}.html"
+
+    @cached_property
     def homes(self) -> dict[str, str]:
-        """Entry id -> the page holding its main card."""
-        return {row.id: self.topics.home(row.tags) for row in self.frame[["id", "tags"]].itertuples()}
+        """Entry id -> the page holding its main card: in the chapter of its first tag (the right
+        sub-page of a cut chapter), or the data appendix for an entry with no tag."""
+        return {
+            row.id: self.location(self.topics.by_tag(row.tags[0]).chapter, row.id) if len(row.tags) else UNTAGGED_PAGE
+            for row in self.frame[["id", "tags"]].itertuples()
+        }
+
+    @cached_property
+    def titles(self) -> dict[str, str]:
+        return dict(zip(self.frame["id"], self.frame["title"], strict=True))
 
     def context(self, page: str) -> CardContext:
-        titles = dict(zip(self.frame["id"], self.frame["title"], strict=True))
-        return CardContext(self.topics, page, self.related, titles, self.homes, bibtex)
+        return CardContext(self.topics, page, self.related, self.titles, self.homes, bibtex, self.location)
 
     def page(self, source: str) -> Page:
         """The page whose source file is ``source``: ``index.qmd``, ``chapters/<slug>.qmd`` or
@@ -117,13 +145,24 @@ class Book:
         if source == DATA_SOURCE:
             return self.data_page()
         match = re.fullmatch(r"chapters/([^/]+)\.qmd", source)
-        if not match:
-            raise KeyError(f"no page of the book is made from {source!r}")
-        return self.chapter_page(match.group(1))
+        if match:
+            return self.chapter_page(match.group(1))
+        match = re.fullmatch(r"chapters/([^/]+)/([^/]+)\.qmd", source)
+        sub = next((p for p in self.layout.get(match.group(1), ()) if p.path == source), None) if match else None
+        if sub is None:
+            raise KeyError(
+                f"no page of the book is made from {source!r}"
+                + (" (run `python -m readinglist chapters` to bring the chapter's pages in step)" if match else "")
+            )
+        return SubChapterPage(self, self.topics.chapter(sub.chapter), sub)
 
     def pages(self) -> dict[str, Page]:
-        """Every page with code cells, by source file."""
-        sources = ["index.qmd", *[ch.path for ch in self.topics.chapters()], DATA_SOURCE]
+        """Every page with code cells, by source file: the preface, each chapter followed by its
+        sub-pages (when it is cut), the data appendix."""
+        sources = ["index.qmd"]
+        for ch in self.topics.chapters():
+            sources += [ch.path, *[p.path for p in self.layout.get(ch.slug, ())]]
+        sources.append(DATA_SOURCE)
         return {source: self.page(source) for source in sources}
 
     def write_generated_files(self, root: Path) -> None:
@@ -134,7 +173,7 @@ class Book:
         bibtex.write_bibliography(self.frame, root / "references.bib")
         bibtex.write_biblatex(self.frame, root / "references-biblatex.bib")
         feed.write_feed(self.frame, project.site_url(root), self.topics, root / "feed.xml")
-        listing.write_listing(self.frame, self.topics, root / "all-entries.yml")
+        listing.write_listing(self.frame, self.topics, root / "all-entries.yml", self.homes)
 
     def chapter_page(self, slug: str) -> ChapterPage:
         return ChapterPage(self, self.topics.chapter(slug))
@@ -208,7 +247,12 @@ class ChapterPage(Page):
 
     @property
     def frame(self) -> pd.DataFrame:
-        return self.book.frame[has_tags(self.book.frame, self.chapter.tags)]
+        return self.book.chapter_frames[self.chapter.slug]
+
+    @property
+    def sub_pages(self) -> list[SubPage]:
+        """The chapter's sub-pages, newest first (none when it is not cut)."""
+        return self.book.layout.get(self.chapter.slug, [])
 
     def summary(self) -> str:
         """Counts, the date range, and each topic's description."""
@@ -216,10 +260,12 @@ class ChapterPage(Page):
         dated = frame["date"].dropna()
         span = f", from {dated.min():%b %Y} to {dated.max():%b %Y}" if len(dated) else ""
         noted = int((frame["notes"].str.strip() != "").sum())
-        lines = [
-            f"{len(frame)} entries{escape(span)}; {noted} with the curator's notes (marked in green). "
-            "Newest first; expand *Abstract* to read it."
-        ]
+        order = (
+            f"The cards are on {len(self.sub_pages)} pages by period, newest first (see *Entries*)."
+            if self.sub_pages
+            else "Newest first; expand *Abstract* to read it."
+        )
+        lines = [f"{len(frame)} entries{escape(span)}; {noted} with the curator's notes (marked in green). {order}"]
         lines += [""] + [
             f"- **{escape(t.tag)}** ({int(has_tags(frame, [t.tag]).sum())}): {escape(t.description)}"
             for t in self.chapter.topics
@@ -232,7 +278,47 @@ class ChapterPage(Page):
         return chapter_figures(self.book.chart_frame, self.book.topics, self.chapter)
 
     def entries(self) -> str:
-        return self.cards(self.frame)
+        """The cards, or for a cut chapter the list of its sub-pages and the map that sends an old
+        link to a card (``chapters/rl.html#<id>``) to the sub-page showing it."""
+        if not self.sub_pages:
+            return self.cards(self.frame)
+        lines = [f"{len(self.frame)} entries, newest first, on {len(self.sub_pages)} pages:", ""]
+        lines += [
+            f"- [{escape(p.label)}]({self.chapter.slug}/{p.period}.html): {len(p.ids)} "
+            + ("entry" if len(p.ids) == 1 else "entries")
+            for p in self.sub_pages
+        ]
+        return "\n".join(lines) + "\n\n" + raw_html(split.redirect_html(self.sub_pages)) + "\n"
+
+
+class SubChapterPage(Page):
+    """A page of a cut chapter: the cards of one period, with links to the chapter and the periods
+    before and after."""
+
+    CELLS = ("summary", "entries")
+
+    def __init__(self, book: Book, chapter: Chapter, sub: SubPage):
+        super().__init__(book, sub.html)
+        self.chapter = chapter
+        self.sub = sub
+
+    def summary(self) -> str:
+        """Where the page sits: its chapter, its period, the pages before and after it."""
+        pages = self.book.layout[self.chapter.slug]
+        i = pages.index(self.sub)
+        total = len(self.book.chapter_frames[self.chapter.slug])
+        chapter = f"[{escape(self.chapter.title)}](../{self.chapter.slug}.html)"
+        near = [f"Newer: [{escape(pages[i - 1].label)}]({pages[i - 1].period}.html)"] if i else []
+        if i + 1 < len(pages):
+            near.append(f"Older: [{escape(pages[i + 1].label)}]({pages[i + 1].period}.html)")
+        return (
+            f"{len(self.sub.ids)} of the {total} entries of {chapter}, {escape(self.sub.label)}; "
+            f"page {i + 1} of {len(pages)}, newest first." + (f" {' · '.join(near)}." if near else "") + "\n"
+        )
+
+    def entries(self) -> str:
+        frame = self.book.chapter_frames[self.chapter.slug]
+        return self.cards(frame[frame["id"].isin(self.sub.ids)])
 
 
 class PrefacePage(Page):

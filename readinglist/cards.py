@@ -17,7 +17,7 @@ raw HTML blocks, so other formats simply show its content)::
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlparse
@@ -39,7 +39,8 @@ def root_of(page: str) -> str:
 
 @dataclass
 class CardContext:
-    """What a card needs besides its row: the topics, where the page sits, and optional extras."""
+    """What a card needs besides its row: the topics, where the page sits, and optional extras
+    (``locate(chapter, id)`` is the page showing the entry's card in a chapter)."""
 
     topics: Topics
     page: str = ""
@@ -47,6 +48,7 @@ class CardContext:
     titles: Mapping[str, str] = field(default_factory=dict)
     homes: Mapping[str, str] = field(default_factory=dict)
     bibtex: Any = None
+    locate: Callable[[str, str], str] = field(default=lambda chapter, entry_id: f"chapters/{chapter}.html")
 
     @property
     def root(self) -> str:
@@ -154,11 +156,9 @@ def folded_parts(row: Mapping[str, Any], ctx: CardContext) -> list[tuple[str, st
         if abstract:
             body.append(f"::: {{.paper-abstract}}\n{abstract}\n:::")
         parts.append(("Abstract" if abstract else "Authors", "\n\n".join(body) + "\n"))
-    others = [
-        (ctx.topics.chapter(slug).title, f"chapters/{slug}.html")
-        for slug in dict.fromkeys(ctx.topics.by_tag(t).chapter for t in row["tags"])
-        if f"chapters/{slug}.html" != ctx.page
-    ]
+    chapters = dict.fromkeys(ctx.topics.by_tag(t).chapter for t in row["tags"])
+    others = [(ctx.topics.chapter(slug).title, ctx.locate(slug, entry_id)) for slug in chapters]
+    others = [(name, page) for name, page in others if page != ctx.page]
     if others:
         links = ", ".join(f"[{escape(name)}]({ctx.href(page, entry_id)})" for name, page in others)
         parts.append(("Also in", f"[Also in: {links}]{{.paper-also-in}}\n"))

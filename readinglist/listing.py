@@ -14,7 +14,8 @@ title      the title as Markdown (Quarto renders listing fields as Markdown): pu
            escaped, ``$...$`` math kept, see :mod:`readinglist.text`; untitled entries get the
            cards' label
 path       the entry's card, ``{home}#{id}``, relative to the book root (the page is at the root);
-           the table listing links the title to it
+           the table listing links the title to it. ``home`` is the page of its main card
+           (:attr:`readinglist.book.Book.homes`: a sub-page of a chapter cut into pages)
 date       ``YYYY-MM-DD``, the first day of the known period; absent when the date is unknown
 categories the entry's tags, as written (Quarto shows them in its category filter); ``[]`` if none
 kind       the kind of entry (``paper``, ``blog post``...)
@@ -27,6 +28,7 @@ schema) can take a title such as ``1e3``, ``yes`` or ``2025-09`` for a number, a
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -42,19 +44,18 @@ from .topics import Topics
 HEADER = "# The items of all-entries.qmd's listing, written from data/papers.csv by readinglist.listing.\n"
 
 
-def card_path(entry_id: str, tags: list[str], topics: Topics) -> str:
-    """The entry's card relative to the book root: ``{home}#{id}``."""
-    return f"{topics.home(tags)}#{entry_id}"
-
-
-def listing_items(frame: pd.DataFrame, topics: Topics) -> list[dict[str, Any]]:
-    """One listing item per entry, newest first, undated last (ties keep the list order)."""
+def listing_items(
+    frame: pd.DataFrame, topics: Topics, homes: Mapping[str, str] | None = None
+) -> list[dict[str, Any]]:
+    """One listing item per entry, newest first, undated last (ties keep the list order); ``homes``
+    (entry id -> page of its card) defaults to the chapter of the entry's first tag."""
     items: list[dict[str, Any]] = []
     for row in newest_first(frame).to_dict("records"):
+        home = homes[row["id"]] if homes is not None else topics.home(list(row["tags"]))
         item: dict[str, Any] = {
             "id": row["id"],
             "title": inline(row["title"]) if row["title"] else escape(UNTITLED),
-            "path": card_path(row["id"], list(row["tags"]), topics),
+            "path": f"{home}#{row['id']}",
         }
         if not pd.isna(row["date"]):
             item["date"] = row["date"].strftime("%Y-%m-%d")
@@ -89,6 +90,8 @@ def dump_items(items: list[dict[str, Any]]) -> str:
     return HEADER + body
 
 
-def write_listing(frame: pd.DataFrame, topics: Topics, path: str | Path) -> None:
+def write_listing(
+    frame: pd.DataFrame, topics: Topics, path: str | Path, homes: Mapping[str, str] | None = None
+) -> None:
     """Write the listing items to ``path`` (see :func:`~readinglist.files.write_generated`)."""
-    write_generated(path, dump_items(listing_items(frame, topics)))
+    write_generated(path, dump_items(listing_items(frame, topics, homes)))

@@ -155,7 +155,8 @@ def prerender(root: Path | None = None) -> int:
     root = root or project.root()
     problems = sync_chapters(root, check=True)
     if problems:
-        for problem in [*problems, "run `python -m readinglist chapters` to fix the chapter list"]:
+        fix = "run `python -m readinglist chapters` to bring the chapter list and the chapters' pages in step"
+        for problem in [*problems, fix]:
             print(problem, file=sys.stderr)
         return 1
     start = time.perf_counter()
