@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from . import bibtex, feed, listing, project, split, store
-from .cards import CardContext, card, raw_html, root_of, title_of
+from .bundle import write_vega_bundle
+from .cards import CardContext, card, fixed_parts, raw_html, root_of, title_of
 from .entries import has_notes, has_tags, newest_first
 from .files import atomic_write
 from .render import package_hash
@@ -68,12 +69,47 @@ class Book:
             return json.loads(path.read_text(encoding="utf-8"))
         result = compute()
         if path:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            for old in path.parent.glob(f"{name}-*.json"):
-                if old.stem.removeprefix(f"{name}-").isalnum():
-                    old.unlink()
-            atomic_write(path, json.dumps(result, ensure_ascii=False).encode("utf-8"))
+            self._keep(path, name, result)
         return result
+
+    @staticmethod
+    def _keep(path: Path, name: str, result: Any) -> None:
+        """Write ``result`` as ``path``, removing the other versions of ``name``."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for old in path.parent.glob(f"{name}-*.json"):
+            if old != path and old.stem.removeprefix(f"{name}-").isalnum():
+                old.unlink()
+        atomic_write(path, json.dumps(result, ensure_ascii=False).encode("utf-8"))
+
+    @cached_property
+    def rows(self) -> list[dict[str, Any]]:
+        """The entries as dicts, in list order."""
+        return self.frame.to_dict("records")
+
+    def per_entry(self, name: str, compute: Callable[[dict[str, Any]], Any]) -> dict[str, Any]:
+        """``compute(row)`` for every entry, by id, kept in ``<cache>/<name>-<code hash>.json`` by a hash
+        of each row's content: a later render recomputes only the entries an edit changed."""
+        path = self.cache_dir / f"{name}-{package_hash()[:16]}.json" if self.cache_dir else None
+        stored = json.loads(path.read_text(encoding="utf-8")) if path and path.exists() else {}
+        kept, out = {}, {}
+        for row in self.rows:
+            key = hashlib.blake2b(json.dumps(row, default=str, ensure_ascii=False).encode(), digest_size=12).hexdigest()
+            kept[key] = out[row["id"]] = stored[key] if key in stored else compute(row)
+        if path and kept.keys() != stored.keys():
+            self._keep(path, name, kept)
+        return out
+
+    @cached_property
+    def entry_parts(self) -> dict[str, dict[str, str]]:
+        """Each entry's card parts that every page shares (:func:`~readinglist.cards.fixed_parts`) and
+        its two BibTeX entries (``bib``, ``biblatex``): the costly per-entry work, done once per edit."""
+
+        def compute(row: dict[str, Any]) -> dict[str, str]:
+            bib = bibtex.entry(row)
+            parts = fixed_parts(row, (bibtex.citation_key(row), bib))
+            return parts | {"bib": bib, "biblatex": bibtex.biblatex_entry(row)}
+
+        return self.per_entry("entries", compute)
 
     @cached_property
     def related(self) -> dict[str, list[str]]:
@@ -135,7 +171,9 @@ class Book:
         return dict(zip(self.frame["id"], self.frame["title"], strict=True))
 
     def context(self, page: str) -> CardContext:
-        return CardContext(self.topics, page, self.related, self.titles, self.homes, bibtex, self.location)
+        return CardContext(
+            self.topics, page, self.related, self.titles, self.homes, bibtex, self.location, self.entry_parts
+        )
 
     def page(self, source: str) -> Page:
         """The page whose source file is ``source``: ``index.qmd``, ``chapters/<slug>.qmd`` or
@@ -167,11 +205,11 @@ class Book:
 
     def write_generated_files(self, root: Path) -> None:
         """What the pages link to besides themselves: the vega bundle, BibTeX, the feed, the listing."""
-        from .charts import write_vega_bundle
-
         write_vega_bundle(root / BUNDLE)
-        bibtex.write_bibliography(self.frame, root / "references.bib")
-        bibtex.write_biblatex(self.frame, root / "references-biblatex.bib")
+        parts = self.entry_parts
+        bibtex.write_bibliography(self.frame, root / "references.bib", {i: p["bib"] for i, p in parts.items()})
+        biblatex = {i: p["biblatex"] for i, p in parts.items()}
+        bibtex.write_biblatex(self.frame, root / "references-biblatex.bib", biblatex)
         feed.write_feed(self.frame, project.site_url(root), self.topics, root / "feed.xml")
         listing.write_listing(self.frame, self.topics, root / "all-entries.yml", self.homes)
 
@@ -227,7 +265,7 @@ class Page:
     def cards(self, frame: pd.DataFrame) -> str:
         """The cards of ``frame``'s entries, newest first."""
         ctx = self.book.context(self.path)
-        rows = newest_first(frame).to_dict("records")
+        rows = [self.book.rows[i] for i in self.book.frame.index.get_indexer(newest_first(frame).index)]
         return "\n\n".join(card(row, ctx) for row in rows) + "\n"
 
     def link(self, entry_id: str, text: str) -> str:

@@ -9,7 +9,6 @@ only a year are left out, and the caption says how many.
 from __future__ import annotations
 
 import html
-import importlib.metadata
 import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -20,8 +19,8 @@ from typing import Any
 
 import altair as alt
 import pandas as pd
-import vl_convert
 
+from .bundle import write_vega_bundle
 from .files import atomic_write
 from .schema import SLUG
 from .store import format_date
@@ -645,21 +644,6 @@ def figure_markdown(fig: Figure) -> str:
     longest = max((len(line) - len(line.lstrip("`")) for line in body.split("\n")), default=0)
     fence = "`" * max(3, longest + 1)
     return f"::: {{#{fig.id}}}\n\n{fence}{{=html}}\n{body}\n{fence}\n\n{escape(fig.caption)}\n\n:::\n"
-
-
-def write_vega_bundle(path: str | Path) -> Path:
-    """Write the Vega, Vega-Lite and vega-embed bundle (defines ``window.vegaEmbed``) unless the file
-    already holds this version's bundle (its first line names the versions: making it takes seconds)."""
-    path = Path(path)
-    stamp = f"// vl-convert {importlib.metadata.version('vl-convert-python')}, Vega-Lite {VL_VERSION}\n"
-    if path.exists():
-        with path.open(encoding="utf-8") as fh:
-            if fh.readline() == stamp:
-                return path
-    data = (stamp + vl_convert.javascript_bundle(vl_version=VL_VERSION)).encode("utf-8")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(path, data)
-    return path
 
 
 # vega-tooltip's light theme draws row keys in #808080 (3.9:1 on white; WCAG AA asks 4.5:1). The
