@@ -98,7 +98,7 @@ def bench(n: int, runs: int, workdir: Path) -> None:
     print(f"refresh, cold (no cache):          {cold:7.2f} s  ({len(stale)} pages computed)")
 
     def warm() -> float:
-        render.store_path(render.inputs_key()).unlink()
+        shutil.rmtree(render.store_path(render.inputs_key()))
         return timed(lambda: render.refresh(root))[0]
 
     print(f"refresh, warm (store gone):        {statistics.median(warm() for _ in range(runs)):7.2f} s")

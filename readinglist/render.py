@@ -9,12 +9,14 @@ It knows nothing of ``data/``, so the pre-render step (:func:`prerender`) decide
 2. When the key is the one of the last render and the cell store exists, nothing is recomputed and
    no page is executed: the floor of a render.
 3. Otherwise every page's cell outputs are computed in this one process and written to the cell
-   store, ``.cache/pages-<key>.json``. A page's **fingerprint** is the hash of its outputs; the
-   frozen results (``_freeze/<page>/``) of every page whose fingerprint changed are removed, so
-   Quarto re-executes exactly those pages. The fingerprints are kept in ``_freeze/readinglist.json``.
+   store, ``.cache/pages-<key>/``, one JSON file per page. A page's **fingerprint** is the hash of
+   its outputs; the frozen results (``_freeze/<page>/``) of every page whose fingerprint changed are
+   removed, so Quarto re-executes exactly those pages. The fingerprints are kept in
+   ``_freeze/readinglist.json``.
 4. A page's cells (``page = page_cells("chapters/rl.qmd")``, then ``print(page.entries())``) read
-   their output from the cell store of the current key, so a re-executed page costs a kernel start,
-   not a load of the list. Without a store (a notebook, a render with no pre-render) they compute it.
+   their output from the page's file in the cell store of the current key, so a re-executed page
+   costs a kernel start and the read of its own cells, not a load of the list. Without a store (a
+   notebook, a render with no pre-render) they compute it.
 
 So a frozen page is kept only when its output would be byte-for-byte the same; an edit shows on
 every page whose output it changes, and only those pages are executed.
@@ -27,10 +29,12 @@ import importlib.metadata
 import json
 import shutil
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, unquote
 
 from . import project
 
@@ -63,12 +67,42 @@ def inputs_key(data_dir: Path | None = None) -> str:
 
 
 def store_path(key: str) -> Path:
-    return project.cache_dir() / f"pages-{key}.json"
+    """The cell store of ``key``: a folder holding one JSON file per page."""
+    return project.cache_dir() / f"pages-{key}"
+
+
+def page_file(store: Path, source: str) -> Path:
+    return store / (quote(source, safe="") + ".json")
+
+
+def read_page(key: str, source: str) -> dict[str, str] | None:
+    """The stored cells of one page (a page's kernel reads its own file, not the whole book's)."""
+    path = page_file(store_path(key), source)
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
 
 
 def read_store(key: str) -> dict[str, dict[str, str]] | None:
-    path = store_path(key)
-    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+    """Every page's stored cells, by source file."""
+    store = store_path(key)
+    if not store.is_dir():
+        return None
+    return {unquote(p.name.removesuffix(".json")): json.loads(p.read_text(encoding="utf-8")) for p in store.iterdir()}
+
+
+def write_store(key: str, outputs: dict[str, dict[str, str]]) -> None:
+    """Replace every cell store with the one of ``key`` (written aside, then renamed into place)."""
+    cache = project.cache_dir()
+    cache.mkdir(parents=True, exist_ok=True)
+    target = store_path(key)
+    staging = Path(tempfile.mkdtemp(prefix=".pages-", dir=cache))
+    for source, cells in outputs.items():
+        page_file(staging, source).write_text(json.dumps(cells, ensure_ascii=False), encoding="utf-8")
+    for old in [*cache.glob("pages-*"), target]:
+        if old.is_dir():
+            shutil.rmtree(old)
+        else:
+            old.unlink(missing_ok=True)
+    staging.rename(target)
 
 
 class PageCells:
@@ -83,7 +117,7 @@ class PageCells:
 
     def _cell(self, name: str) -> str:
         if self._stored is None:
-            self._stored = (read_store(inputs_key()) or {}).get(self.path, {})
+            self._stored = read_page(inputs_key(), self.path) or {}
         if name in self._stored:
             return self._stored[name]
         if self._page is None:
@@ -133,11 +167,7 @@ def refresh(root: Path, generated: tuple[str, ...] = GENERATED) -> list[str]:
         return []
     book = Book.load()
     outputs = {path: page.cell_outputs() for path, page in book.pages().items()}
-    cache = project.cache_dir()
-    cache.mkdir(parents=True, exist_ok=True)
-    for old in cache.glob("pages-*.json"):
-        old.unlink()
-    files.write_generated(store_path(key), json.dumps(outputs, ensure_ascii=False))
+    write_store(key, outputs)
     fingerprints = {path: fingerprint(cells) for path, cells in outputs.items()}
     stale = [path for path, fp in fingerprints.items() if manifest.get("pages", {}).get(path) != fp]
     for path in stale:
