@@ -376,12 +376,13 @@ def biblatex_entry(row: Mapping[str, Any]) -> str:
 
 
 def _join(frame: pd.DataFrame, make: Callable[[Mapping[str, Any]], str], made: Mapping[str, str] | None) -> str:
-    rows = frame.to_dict("records")
-    keys = [citation_key(row) for row in rows]
+    keys = [citation_key({"id": entry_id}) for entry_id in frame["id"]]
     repeated = sorted(k for k, n in Counter(keys).items() if n > 1)
     if repeated:
         raise ValueError(f"repeated citation keys (repeated ids?): {', '.join(repeated)}")
-    return "".join((made[row["id"]] if made else make(row)) + "\n\n" for row in rows)
+    if made is not None:
+        return "".join(made[entry_id] + "\n\n" for entry_id in frame["id"])
+    return "".join(make(row) + "\n\n" for row in frame.to_dict("records"))
 
 
 def bibliography(frame: pd.DataFrame, entries: Mapping[str, str] | None = None) -> str:

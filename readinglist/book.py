@@ -86,14 +86,20 @@ class Book:
         """The entries as dicts, in list order."""
         return self.frame.to_dict("records")
 
+    @cached_property
+    def row_keys(self) -> list[str]:
+        """A hash of each entry's row (every column), in list order."""
+        text = self.frame.astype(str)  # lists as their repr, dates as ISO text, NaT as "NaT"
+        hashes = pd.util.hash_pandas_object(text, index=False).to_numpy()
+        return [f"{h:016x}" for h in hashes.tolist()]
+
     def per_entry(self, name: str, compute: Callable[[dict[str, Any]], Any]) -> dict[str, Any]:
         """``compute(row)`` for every entry, by id, kept in ``<cache>/<name>-<code hash>.json`` by a hash
         of each row's content: a later render recomputes only the entries an edit changed."""
         path = self.cache_dir / f"{name}-{package_hash()[:16]}.json" if self.cache_dir else None
         stored = json.loads(path.read_text(encoding="utf-8")) if path and path.exists() else {}
         kept, out = {}, {}
-        for row in self.rows:
-            key = hashlib.blake2b(json.dumps(row, default=str, ensure_ascii=False).encode(), digest_size=12).hexdigest()
+        for row, key in zip(self.rows, self.row_keys, strict=True):
             kept[key] = out[row["id"]] = stored[key] if key in stored else compute(row)
         if path and kept.keys() != stored.keys():
             self._keep(path, name, kept)

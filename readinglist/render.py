@@ -33,10 +33,13 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote
 
 from . import project
+
+if TYPE_CHECKING:
+    from .book import Book
 
 PACKAGE = Path(__file__).resolve().parent
 DATA_FILES = ("papers.csv", "topics.csv", "introduction.md", "feed.toml")
@@ -154,10 +157,10 @@ def read_manifest(root: Path) -> dict[str, Any]:
         return {}
 
 
-def refresh(root: Path, generated: tuple[str, ...] = GENERATED) -> list[str]:
+def refresh(root: Path, generated: tuple[str, ...] = GENERATED, book: Book | None = None) -> list[str]:
     """Bring the cell store and the freeze in step with the inputs; return the pages whose frozen
     results were removed (empty when nothing changed). ``generated`` are files the slow path writes
-    (a missing one forces it)."""
+    (a missing one forces it); ``book`` is the loaded list when the caller has it."""
     from . import files
     from .book import Book
 
@@ -165,7 +168,7 @@ def refresh(root: Path, generated: tuple[str, ...] = GENERATED) -> list[str]:
     manifest = read_manifest(root)
     if manifest.get("key") == key and store_path(key).exists() and all((root / g).exists() for g in generated):
         return []
-    book = Book.load()
+    book = book or Book.load()
     outputs = {path: page.cell_outputs() for path, page in book.pages().items()}
     write_store(key, outputs)
     fingerprints = {path: fingerprint(cells) for path, cells in outputs.items()}
@@ -173,24 +176,38 @@ def refresh(root: Path, generated: tuple[str, ...] = GENERATED) -> list[str]:
     for path in stale:
         shutil.rmtree(frozen_dir(root, path), ignore_errors=True)
     (root / "_freeze").mkdir(exist_ok=True)
-    files.write_generated(root / "_freeze" / MANIFEST, json.dumps({"key": key, "pages": fingerprints}, indent=1))
+    layout = {slug: [[p.period, p.label] for p in pages] for slug, pages in book.layout.items()}
+    manifest = {"key": key, "pages": fingerprints, "layout": layout}
+    files.write_generated(root / "_freeze" / MANIFEST, json.dumps(manifest, indent=1, ensure_ascii=False))
     book.write_generated_files(root)
     return stale
 
 
 def prerender(root: Path | None = None) -> int:
-    """The pre-render step: check the chapter list, then :func:`refresh`. Returns an exit status."""
-    from .chapters import sync_chapters
+    """The pre-render step: check the chapter list, then :func:`refresh`. Returns an exit status.
 
+    The chapter list depends on the list (the periods of cut chapters): when the inputs are the last
+    render's, it is checked against the sub-pages recorded then, without loading the list."""
+    from .book import Book
+    from .chapters import sync_chapters
+    from .split import SubPage
+
+    start = time.perf_counter()
     root = root or project.root()
-    problems = sync_chapters(root, check=True)
+    manifest = read_manifest(root)
+    book = None
+    if manifest.get("key") == inputs_key() and "layout" in manifest:
+        layout = {s: [SubPage(s, period, label, ()) for period, label in p] for s, p in manifest["layout"].items()}
+    else:
+        book = Book.load()
+        layout = book.layout
+    problems = sync_chapters(root, check=True, layout=layout)
     if problems:
         fix = "run `python -m readinglist chapters` to bring the chapter list and the chapters' pages in step"
         for problem in [*problems, fix]:
             print(problem, file=sys.stderr)
         return 1
-    start = time.perf_counter()
-    stale = refresh(root, GENERATED)
+    stale = refresh(root, GENERATED, book)
     took = f"({time.perf_counter() - start:.1f} s)"
     if stale:
         print(f"readinglist: {len(stale)} page(s) to execute {took}: {', '.join(stale)}")
