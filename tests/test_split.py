@@ -24,6 +24,7 @@ from readinglist.book import Book
 from readinglist.chapters import SUBPAGE_MARK, sync_chapters
 from readinglist.qmd import run_qmd
 
+from .browser import StaticServer, chromium, missing_chromium
 from .expected import csv_rows, csv_topics, date_key, edit_csv, set_field, tags_of
 from .htmlcheck import Element, parse, to_html
 from .test_project import copy_project
@@ -239,3 +240,26 @@ def test_an_edit_executes_the_sub_page_showing_the_entry_not_the_chapters_other_
     assert not [p.path for p in book.layout[slug][1:] if p.path in stale], "the chapter's other pages stay frozen"
     assert frozen(root, sources) == set(sources) - set(stale)
 
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(missing_chromium() is not None, reason=missing_chromium() or "")
+def test_in_a_browser_an_old_link_goes_to_the_sub_page_showing_the_card(big: Path, tmp_path: Path) -> None:
+    """The chapter page's script, run by Chromium: ``chapters/<chapter>.html#<id>`` lands on the card
+    in its sub-page; an address naming nothing the chapter has stays where it is."""
+    slug, subs = next((s, p) for s, p in Book.load().layout.items() if len(p) > 2)
+    sources = [f"chapters/{slug}.qmd", *[p.path for p in subs]]
+    for source in sources:
+        target = tmp_path / source.replace(".qmd", ".html")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        body = to_html(run_qmd(big / source)[1])
+        target.write_text(f'<!DOCTYPE html><html lang="en"><meta charset="utf-8"><title>t</title>{body}</html>')
+    entry = subs[2].ids[-1]
+    with StaticServer(tmp_path) as server, chromium() as browser:
+        page = browser.new_page()
+        page.goto(server.url(f"chapters/{slug}.html#{entry}"))
+        page.wait_for_url(f"**/chapters/{slug}/{subs[2].period}.html#{entry}", timeout=10_000)
+        assert page.evaluate("id => document.getElementById(id).className", entry).startswith("paper-card")
+        page.goto(server.url(f"chapters/{slug}.html#not-an-entry"))
+        page.wait_for_timeout(500)
+        assert page.url.endswith(f"chapters/{slug}.html#not-an-entry")
