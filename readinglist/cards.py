@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlparse
 
@@ -83,6 +84,7 @@ def heading_id(entry_id: str) -> str:
     return "card-" + re.sub(r"[^A-Za-z0-9]+", "-", entry_id).strip("-")
 
 
+@lru_cache(maxsize=4096)
 def format_date(date: pd.Timestamp, precision: str) -> str:
     """``21 Sep 2025``, ``Sep 2025``, ``2025`` or ``undated``."""
     if date is None or pd.isna(date):

@@ -92,14 +92,15 @@ def read_store(key: str) -> dict[str, dict[str, str]] | None:
     return {unquote(p.name.removesuffix(".json")): json.loads(p.read_text(encoding="utf-8")) for p in store.iterdir()}
 
 
-def write_store(key: str, outputs: dict[str, dict[str, str]]) -> None:
-    """Replace every cell store with the one of ``key`` (written aside, then renamed into place)."""
+def write_store(key: str, outputs: dict[str, str]) -> None:
+    """Replace every cell store with the one of ``key`` (``outputs``: each page's :func:`cells_json`;
+    written aside, then renamed into place)."""
     cache = project.cache_dir()
     cache.mkdir(parents=True, exist_ok=True)
     target = store_path(key)
     staging = Path(tempfile.mkdtemp(prefix=".pages-", dir=cache))
-    for source, cells in outputs.items():
-        page_file(staging, source).write_text(json.dumps(cells, ensure_ascii=False), encoding="utf-8")
+    for source, text in outputs.items():
+        page_file(staging, source).write_text(text, encoding="utf-8")
     for old in [*cache.glob("pages-*"), target]:
         if old.is_dir():
             shutil.rmtree(old)
@@ -145,8 +146,15 @@ def frozen_dir(root: Path, page: str) -> Path:
     return root / "_freeze" / Path(page).with_suffix("")
 
 
-def fingerprint(cells: dict[str, str]) -> str:
-    return hashlib.sha256(json.dumps(cells, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:24]
+def cells_json(cells: dict[str, str]) -> str:
+    """A page's cells as stored, and as fingerprinted."""
+    return json.dumps(cells, sort_keys=True, ensure_ascii=False)
+
+
+def fingerprint(cells: dict[str, str] | str) -> str:
+    """A hash of a page's cells (or of their :func:`cells_json`)."""
+    text = cells if isinstance(cells, str) else cells_json(cells)
+    return hashlib.sha256(text.encode()).hexdigest()[:24]
 
 
 def read_manifest(root: Path) -> dict[str, Any]:
@@ -169,9 +177,9 @@ def refresh(root: Path, generated: tuple[str, ...] = GENERATED, book: Book | Non
     if manifest.get("key") == key and store_path(key).exists() and all((root / g).exists() for g in generated):
         return []
     book = book or Book.load()
-    outputs = {path: page.cell_outputs() for path, page in book.pages().items()}
+    outputs = {path: cells_json(page.cell_outputs()) for path, page in book.pages().items()}
     write_store(key, outputs)
-    fingerprints = {path: fingerprint(cells) for path, cells in outputs.items()}
+    fingerprints = {path: fingerprint(text) for path, text in outputs.items()}
     stale = [path for path, fp in fingerprints.items() if manifest.get("pages", {}).get(path) != fp]
     for path in stale:
         shutil.rmtree(frozen_dir(root, path), ignore_errors=True)

@@ -13,6 +13,7 @@ shortcode (``{{< >}}``), citation (``@key``) or raw TeX in a field can become ma
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 PUNCTUATION = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 ESCAPES = str.maketrans({ch: "\\" + ch for ch in PUNCTUATION})
@@ -28,6 +29,7 @@ UNSAFE_IN_MATH = ("{{<", "{{%", ">}}", "%}}")
 WRAP = {"emph": "*", "textit": "*", "textbf": "**"}
 
 
+@lru_cache(maxsize=1 << 16)  # a card repeats its topics, kind and related titles on every page
 def escape(text: str) -> str:
     """Plain text as Markdown that renders to exactly that text (whitespace runs become one space)."""
     return re.sub(r"\s+", " ", text).translate(ESCAPES)
