@@ -151,7 +151,7 @@ class Book:
     @cached_property
     def layout(self) -> dict[str, list[SubPage]]:
         """The sub-pages of every chapter cut into pages (:mod:`readinglist.split`), by chapter slug."""
-        return split.layout(self.frame, self.topics)
+        return split.layout(self.frame, self.topics, self.chapter_frames)
 
     @cached_property
     def card_pages(self) -> dict[str, dict[str, str]]:

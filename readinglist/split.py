@@ -19,7 +19,7 @@ script goes to the right one when the address names no element of the page.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -124,11 +124,15 @@ def redirect_html(pages: Sequence[SubPage]) -> str:
     )
 
 
-def layout(frame: pd.DataFrame, topics: Topics) -> dict[str, list[SubPage]]:
-    """The sub-pages of every chapter that is cut, by chapter slug, in book order."""
+def layout(
+    frame: pd.DataFrame, topics: Topics, chapter_frames: Mapping[str, pd.DataFrame] | None = None
+) -> dict[str, list[SubPage]]:
+    """The sub-pages of every chapter that is cut, by chapter slug, in book order (``chapter_frames``:
+    each chapter's entries, when already selected)."""
     out = {}
     for chapter in topics.chapters():
-        pages = cut(chapter.slug, frame[has_tags(frame, chapter.tags)])
+        entries = chapter_frames[chapter.slug] if chapter_frames else frame[has_tags(frame, chapter.tags)]
+        pages = cut(chapter.slug, entries)
         if pages:
             out[chapter.slug] = pages
     return out

@@ -35,6 +35,7 @@ def escape(text: str) -> str:
     return re.sub(r"\s+", " ", text).translate(ESCAPES)
 
 
+@lru_cache(maxsize=1 << 16)  # a card's links are written again on every page showing it
 def link_target(url: str) -> str:
     """A URL as a Markdown link destination (``<...>``) that nothing can read as markup: characters
     that could close it or start a shortcode (``<>{}``, quotes, backslash, whitespace) are
