@@ -7,8 +7,8 @@ with ``python -m readinglist chapters``):
 
 * ``refresh`` **cold** (no cache, no freeze), **warm** (the cell store gone, as after a change of
   code that changes no output, with the related-entries and chart caches kept), **unchanged** (the
-  inputs are the last render's) and **after a one-note edit** (medians of ``--runs``), with the
-  pages the edit sent to execution;
+  inputs are the last render's) and **after a one-note edit** (an existing note's text changed;
+  medians of ``--runs``), with the pages the edit sent to execution;
 * a page's cells read from the store in a fresh Python process (the largest page), as Quarto's kernel
   would run them: the process's wall time, interpreter start-up included, and the cells alone;
 * related entries (:func:`readinglist.related.related`) alone, on the list;
@@ -65,8 +65,11 @@ def book_copy(target: Path, n: int) -> Path:
 
 
 def edit_note(data: Path, run: int) -> None:
+    """Change the text of an existing note (as bench_render.py does), in the middle of the list."""
     frame = store.load(data / "papers.csv")
-    frame.loc[len(frame) // 2 + run, "notes"] = f"An edited note, number {run}, to measure a one-entry change."
+    noted = frame.index[frame["notes"].str.strip() != ""]
+    row = noted[len(noted) // 2 + run]
+    frame.loc[row, "notes"] = frame.loc[row, "notes"].rstrip() + f" (Edit {run}.)"
     store.save(frame, data / "papers.csv")
 
 
@@ -98,7 +101,7 @@ def bench(n: int, runs: int, workdir: Path) -> None:
     print(f"refresh, cold (no cache):          {cold:7.2f} s  ({len(stale)} pages computed)")
 
     def warm() -> float:
-        render.store_path(render.inputs_key()).unlink()
+        shutil.rmtree(render.store_path(render.inputs_key()))
         return timed(lambda: render.refresh(root))[0]
 
     print(f"refresh, warm (store gone):        {statistics.median(warm() for _ in range(runs)):7.2f} s")

@@ -10,10 +10,12 @@ Reports, as medians of ``--runs`` renders each:
 * **one added entry**: a new entry at the top of the list;
 * with ``--baseline REV``, the cold render of that revision of the project (``git archive``), for
   a before/after in the same run;
-* with ``--entries N``, the cold and unchanged render of a synthetic list of N entries.
+* with ``--entries N``, the cold and unchanged render of a synthetic list of N entries (its chapter
+  list synced first: big chapters are cut into pages), the number of HTML pages, the largest one and
+  the size of the search index (``search.json``); ``--entries-only`` skips the shipped list.
 
 Needs `quarto` on PATH. Run: `.venv/bin/python bench/bench_render.py [--runs 3] [--baseline REV]
-[--entries 1000]`.
+[--entries 1000] [--entries-only]`.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.synthetic import write_synthetic_data  # noqa: E402
+from readinglist.chapters import sync_chapters  # noqa: E402
 
 NO_OP = '"""Benchmark floor: no pre-render work."""\n'
 
@@ -139,27 +142,37 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--baseline", help="a git revision whose cold render to measure in the same run")
     parser.add_argument("--entries", type=int, nargs="*", default=[], help="synthetic list sizes to render")
+    parser.add_argument("--entries-only", action="store_true", help="only the synthetic lists")
     args = parser.parse_args()
     if shutil.which("quarto") is None:
         raise SystemExit("quarto is not on PATH: nothing to measure")
     with tempfile.TemporaryDirectory() as tmp:
-        project = copy_project(Path(tmp) / "book")
-        results = bench_book(project, args.runs)
-        floor = results["floor"]
-        print(f"== the shipped list, {args.runs} runs per figure")
-        for name, seconds in results.items():
-            print(f"{name + ':':18} {seconds:7.1f} s  ({seconds / floor:.2f}x the floor)")
-        if args.baseline:
-            base = copy_project(Path(tmp) / "baseline", args.baseline)
-            seconds = render(base)
-            print(f"{'cold, ' + args.baseline + ':':18} {seconds:7.1f} s  ({seconds / floor:.2f}x the floor)")
+        if not args.entries_only:
+            project = copy_project(Path(tmp) / "book")
+            results = bench_book(project, args.runs)
+            floor = results["floor"]
+            print(f"== the shipped list, {args.runs} runs per figure")
+            for name, seconds in results.items():
+                print(f"{name + ':':18} {seconds:7.1f} s  ({seconds / floor:.2f}x the floor)")
+            if args.baseline:
+                base = copy_project(Path(tmp) / "baseline", args.baseline)
+                seconds = render(base)
+                print(f"{'cold, ' + args.baseline + ':':18} {seconds:7.1f} s  ({seconds / floor:.2f}x the floor)")
         for n in args.entries:
             big = copy_project(Path(tmp) / f"book-{n}")
             shutil.rmtree(big / "data")
             write_synthetic_data(big / "data", n)
+            sync_chapters(big)
             cold = render(big)
             unchanged = render(big)
-            print(f"== {n:,} synthetic entries: cold {cold:.1f} s, unchanged {unchanged:.1f} s")
+            pages = [p for p in (big / "_book").rglob("*.html") if "site_libs" not in p.parts]
+            largest = max(pages, key=lambda p: p.stat().st_size)
+            search = (big / "_book" / "search.json").stat().st_size
+            print(
+                f"== {n:,} synthetic entries: cold {cold:.1f} s, unchanged {unchanged:.1f} s; {len(pages)} HTML "
+                f"pages, the largest {largest.relative_to(big / '_book')} ({largest.stat().st_size / 1e6:.2f} MB); "
+                f"search.json {search / 1e6:.1f} MB"
+            )
 
 
 if __name__ == "__main__":

@@ -57,7 +57,7 @@ KEY_CHARS = re.compile(r"[^A-Za-z0-9:._-]")
 MATH = re.compile(r"\$(?=[^\s$])((?:\\.|[^\\$])*?)(?<=[^\s])\$(?!\d)")
 WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
 ACRONYM = re.compile(r"\(([A-Za-z0-9-]*[A-Z][A-Za-z0-9-]*[A-Z][A-Za-z0-9-]*)\)")  # (LLMs), (RLVR), (GaLore)
-SENTENCE_END = tuple(".!?:;(\"“")
+SENTENCE_END = tuple('.!?:;("“')
 TEX_ESCAPE = re.compile(r"\\([%&_#$])")
 LATEX_SPECIAL = {
     "\\": r"\textbackslash{}",
@@ -208,13 +208,16 @@ def proper_names(text: str) -> set[tuple[str, ...]]:
     def close() -> None:
         if run and (len(run) > 1 or run[0].lower() not in lowercase):
             phrase = tuple(w.lower() for w in run)
-            if not re.search(rf"\b{re.escape(' '.join(phrase))}\b", text):
+            spelled_lower = " ".join(phrase)
+            if spelled_lower not in text or not re.search(rf"\b{re.escape(spelled_lower)}\b", text):
                 names.add(phrase)
         run.clear()
 
     for i, word in enumerate(words):
-        before = text[: word.start()].rstrip()
-        starts_sentence = not before or before.endswith(SENTENCE_END) or "\n" in text[len(before) : word.start()]
+        start = end = word.start()
+        while end and text[end - 1].isspace():  # what precedes the word, less its trailing whitespace
+            end -= 1
+        starts_sentence = not end or text.endswith(SENTENCE_END, 0, end) or "\n" in text[end:start]
         joined = i > 0 and text[words[i - 1].end() : word.start()] == " "
         if not (word.group(0)[0].isupper() and i not in spelled):
             close()
@@ -246,6 +249,7 @@ def name_spans(piece: str, words: list[re.Match[str]], names: set[tuple[str, ...
     return spans
 
 
+@lru_cache(maxsize=64)  # an entry's title is made for each of the two files, one after the other
 def latex_title(title: str, context: str = "") -> str:
     """A title for BibTeX: math kept, capitals that must survive sentence-casing braced (see the module
     docstring; ``context``, the abstract and notes, tells proper names), the rest escaped."""
@@ -371,30 +375,33 @@ def biblatex_entry(row: Mapping[str, Any]) -> str:
     return format_entry(kind, citation_key(row), biblatex_fields(row))
 
 
-def _join(frame: pd.DataFrame, make: Callable[[Mapping[str, Any]], str]) -> str:
-    rows = frame.to_dict("records")
-    keys = [citation_key(row) for row in rows]
+def _join(frame: pd.DataFrame, make: Callable[[Mapping[str, Any]], str], made: Mapping[str, str] | None) -> str:
+    keys = [citation_key({"id": entry_id}) for entry_id in frame["id"]]
     repeated = sorted(k for k, n in Counter(keys).items() if n > 1)
     if repeated:
         raise ValueError(f"repeated citation keys (repeated ids?): {', '.join(repeated)}")
-    return "".join(make(row) + "\n\n" for row in rows)
+    if made is not None:
+        return "".join(made[entry_id] + "\n\n" for entry_id in frame["id"])
+    return "".join(make(row) + "\n\n" for row in frame.to_dict("records"))
 
 
-def bibliography(frame: pd.DataFrame) -> str:
-    """``references.bib``: every entry, in list order; raises ValueError on a repeated key."""
-    return _join(frame, entry)
+def bibliography(frame: pd.DataFrame, entries: Mapping[str, str] | None = None) -> str:
+    """``references.bib``: every entry, in list order; raises ValueError on a repeated key. ``entries``
+    (id -> :func:`entry`) are used when given (the book computes them once per edit)."""
+    return _join(frame, entry, entries)
 
 
-def biblatex_bibliography(frame: pd.DataFrame) -> str:
-    """``references-biblatex.bib``: every entry, in list order; raises ValueError on a repeated key."""
-    return _join(frame, biblatex_entry)
+def biblatex_bibliography(frame: pd.DataFrame, entries: Mapping[str, str] | None = None) -> str:
+    """``references-biblatex.bib``: every entry, in list order; raises ValueError on a repeated key.
+    ``entries`` (id -> :func:`biblatex_entry`) are used when given."""
+    return _join(frame, biblatex_entry, entries)
 
 
-def write_bibliography(frame: pd.DataFrame, path: str | Path) -> None:
+def write_bibliography(frame: pd.DataFrame, path: str | Path, entries: Mapping[str, str] | None = None) -> None:
     """Write :func:`bibliography` to ``path`` (see :func:`~readinglist.files.write_generated`)."""
-    write_generated(path, bibliography(frame))
+    write_generated(path, bibliography(frame, entries))
 
 
-def write_biblatex(frame: pd.DataFrame, path: str | Path) -> None:
+def write_biblatex(frame: pd.DataFrame, path: str | Path, entries: Mapping[str, str] | None = None) -> None:
     """Write :func:`biblatex_bibliography` to ``path`` (see :func:`~readinglist.files.write_generated`)."""
-    write_generated(path, biblatex_bibliography(frame))
+    write_generated(path, biblatex_bibliography(frame, entries))

@@ -19,12 +19,14 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from . import bibtex, feed, listing, project, store
-from .cards import CardContext, card, raw_html, root_of, title_of
+from . import bibtex, feed, listing, project, split, store
+from .bundle import write_vega_bundle
+from .cards import CardContext, card, fixed_parts, raw_html, root_of, title_of
 from .entries import has_notes, has_tags, newest_first
 from .files import atomic_write
 from .render import package_hash
 from .schema import COLUMNS
+from .split import SubPage
 from .text import blocks, escape, inline
 from .topics import UNTAGGED_PAGE, Chapter, Topics, load_topics
 
@@ -67,12 +69,53 @@ class Book:
             return json.loads(path.read_text(encoding="utf-8"))
         result = compute()
         if path:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            for old in path.parent.glob(f"{name}-*.json"):
-                if old.stem.removeprefix(f"{name}-").isalnum():
-                    old.unlink()
-            atomic_write(path, json.dumps(result, ensure_ascii=False).encode("utf-8"))
+            self._keep(path, name, result)
         return result
+
+    @staticmethod
+    def _keep(path: Path, name: str, result: Any) -> None:
+        """Write ``result`` as ``path``, removing the other versions of ``name``."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for old in path.parent.glob(f"{name}-*.json"):
+            if old != path and old.stem.removeprefix(f"{name}-").isalnum():
+                old.unlink()
+        atomic_write(path, json.dumps(result, ensure_ascii=False).encode("utf-8"))
+
+    @cached_property
+    def rows(self) -> list[dict[str, Any]]:
+        """The entries as dicts, in list order."""
+        return self.frame.to_dict("records")
+
+    @cached_property
+    def row_keys(self) -> list[str]:
+        """A hash of each entry's row (every column), in list order."""
+        text = self.frame.astype(str)  # lists as their repr, dates as ISO text, NaT as "NaT"
+        hashes = pd.util.hash_pandas_object(text, index=False).to_numpy()
+        return [f"{h:016x}" for h in hashes.tolist()]
+
+    def per_entry(self, name: str, compute: Callable[[dict[str, Any]], Any]) -> dict[str, Any]:
+        """``compute(row)`` for every entry, by id, kept in ``<cache>/<name>-<code hash>.json`` by a hash
+        of each row's content: a later render recomputes only the entries an edit changed."""
+        path = self.cache_dir / f"{name}-{package_hash()[:16]}.json" if self.cache_dir else None
+        stored = json.loads(path.read_text(encoding="utf-8")) if path and path.exists() else {}
+        kept, out = {}, {}
+        for row, key in zip(self.rows, self.row_keys, strict=True):
+            kept[key] = out[row["id"]] = stored[key] if key in stored else compute(row)
+        if path and kept.keys() != stored.keys():
+            self._keep(path, name, kept)
+        return out
+
+    @cached_property
+    def entry_parts(self) -> dict[str, dict[str, str]]:
+        """Each entry's card parts that every page shares (:func:`~readinglist.cards.fixed_parts`) and
+        its two BibTeX entries (``bib``, ``biblatex``): the costly per-entry work, done once per edit."""
+
+        def compute(row: dict[str, Any]) -> dict[str, str]:
+            bib = bibtex.entry(row)
+            parts = fixed_parts(row, (bibtex.citation_key(row), bib))
+            return parts | {"bib": bib, "biblatex": bibtex.biblatex_entry(row)}
+
+        return self.per_entry("entries", compute)
 
     @cached_property
     def related(self) -> dict[str, list[str]]:
@@ -101,13 +144,42 @@ class Book:
         return digest.hexdigest()[:24]
 
     @cached_property
+    def chapter_frames(self) -> dict[str, pd.DataFrame]:
+        """Each chapter's entries, by chapter slug (selected once for all the pages that show them)."""
+        return {ch.slug: self.frame[has_tags(self.frame, ch.tags)] for ch in self.topics.chapters()}
+
+    @cached_property
+    def layout(self) -> dict[str, list[SubPage]]:
+        """The sub-pages of every chapter cut into pages (:mod:`readinglist.split`), by chapter slug."""
+        return split.layout(self.frame, self.topics, self.chapter_frames)
+
+    @cached_property
+    def card_pages(self) -> dict[str, dict[str, str]]:
+        """For each cut chapter, entry id -> the sub-page showing its card."""
+        return {slug: split.locations(pages) for slug, pages in self.layout.items()}
+
+    def location(self, chapter: str, entry_id: str) -> str:
+        """The page showing ``entry_id``'s card in ``chapter``: its sub-page when the chapter is cut."""
+        pages = self.card_pages.get(chapter)
+        return pages[entry_id] if pages else f"chapters/{chapter}.html"
+
+    @cached_property
     def homes(self) -> dict[str, str]:
-        """Entry id -> the page holding its main card."""
-        return {row.id: self.topics.home(row.tags) for row in self.frame[["id", "tags"]].itertuples()}
+        """Entry id -> the page holding its main card: in the chapter of its first tag (the right
+        sub-page of a cut chapter), or the data appendix for an entry with no tag."""
+        return {
+            row.id: self.location(self.topics.by_tag(row.tags[0]).chapter, row.id) if len(row.tags) else UNTAGGED_PAGE
+            for row in self.frame[["id", "tags"]].itertuples()
+        }
+
+    @cached_property
+    def titles(self) -> dict[str, str]:
+        return dict(zip(self.frame["id"], self.frame["title"], strict=True))
 
     def context(self, page: str) -> CardContext:
-        titles = dict(zip(self.frame["id"], self.frame["title"], strict=True))
-        return CardContext(self.topics, page, self.related, titles, self.homes, bibtex)
+        return CardContext(
+            self.topics, page, self.related, self.titles, self.homes, bibtex, self.location, self.entry_parts
+        )
 
     def page(self, source: str) -> Page:
         """The page whose source file is ``source``: ``index.qmd``, ``chapters/<slug>.qmd`` or
@@ -117,24 +189,35 @@ class Book:
         if source == DATA_SOURCE:
             return self.data_page()
         match = re.fullmatch(r"chapters/([^/]+)\.qmd", source)
-        if not match:
-            raise KeyError(f"no page of the book is made from {source!r}")
-        return self.chapter_page(match.group(1))
+        if match:
+            return self.chapter_page(match.group(1))
+        match = re.fullmatch(r"chapters/([^/]+)/([^/]+)\.qmd", source)
+        sub = next((p for p in self.layout.get(match.group(1), ()) if p.path == source), None) if match else None
+        if sub is None:
+            raise KeyError(
+                f"no page of the book is made from {source!r}"
+                + (" (run `python -m readinglist chapters` to bring the chapter's pages in step)" if match else "")
+            )
+        return SubChapterPage(self, self.topics.chapter(sub.chapter), sub)
 
     def pages(self) -> dict[str, Page]:
-        """Every page with code cells, by source file."""
-        sources = ["index.qmd", *[ch.path for ch in self.topics.chapters()], DATA_SOURCE]
+        """Every page with code cells, by source file: the preface, each chapter followed by its
+        sub-pages (when it is cut), the data appendix."""
+        sources = ["index.qmd"]
+        for ch in self.topics.chapters():
+            sources += [ch.path, *[p.path for p in self.layout.get(ch.slug, ())]]
+        sources.append(DATA_SOURCE)
         return {source: self.page(source) for source in sources}
 
     def write_generated_files(self, root: Path) -> None:
         """What the pages link to besides themselves: the vega bundle, BibTeX, the feed, the listing."""
-        from .charts import write_vega_bundle
-
         write_vega_bundle(root / BUNDLE)
-        bibtex.write_bibliography(self.frame, root / "references.bib")
-        bibtex.write_biblatex(self.frame, root / "references-biblatex.bib")
+        parts = self.entry_parts
+        bibtex.write_bibliography(self.frame, root / "references.bib", {i: p["bib"] for i, p in parts.items()})
+        biblatex = {i: p["biblatex"] for i, p in parts.items()}
+        bibtex.write_biblatex(self.frame, root / "references-biblatex.bib", biblatex)
         feed.write_feed(self.frame, project.site_url(root), self.topics, root / "feed.xml")
-        listing.write_listing(self.frame, self.topics, root / "all-entries.yml")
+        listing.write_listing(self.frame, self.topics, root / "all-entries.yml", self.homes)
 
     def chapter_page(self, slug: str) -> ChapterPage:
         return ChapterPage(self, self.topics.chapter(slug))
@@ -184,7 +267,7 @@ class Page:
     def cards(self, frame: pd.DataFrame) -> str:
         """The cards of ``frame``'s entries, newest first."""
         ctx = self.book.context(self.path)
-        rows = newest_first(frame).to_dict("records")
+        rows = [self.book.rows[i] for i in self.book.frame.index.get_indexer(newest_first(frame).index)]
         return "\n\n".join(card(row, ctx) for row in rows) + "\n"
 
     def link(self, entry_id: str, text: str) -> str:
@@ -204,7 +287,12 @@ class ChapterPage(Page):
 
     @property
     def frame(self) -> pd.DataFrame:
-        return self.book.frame[has_tags(self.book.frame, self.chapter.tags)]
+        return self.book.chapter_frames[self.chapter.slug]
+
+    @property
+    def sub_pages(self) -> list[SubPage]:
+        """The chapter's sub-pages, newest first (none when it is not cut)."""
+        return self.book.layout.get(self.chapter.slug, [])
 
     def summary(self) -> str:
         """Counts, the date range, and each topic's description."""
@@ -212,10 +300,12 @@ class ChapterPage(Page):
         dated = frame["date"].dropna()
         span = f", from {dated.min():%b %Y} to {dated.max():%b %Y}" if len(dated) else ""
         noted = int((frame["notes"].str.strip() != "").sum())
-        lines = [
-            f"{len(frame)} entries{escape(span)}; {noted} with the curator's notes (marked in green). "
-            "Newest first; expand *Abstract* to read it."
-        ]
+        order = (
+            f"The cards are on {len(self.sub_pages)} pages by period, newest first (see *Entries*)."
+            if self.sub_pages
+            else "Newest first; expand *Abstract* to read it."
+        )
+        lines = [f"{len(frame)} entries{escape(span)}; {noted} with the curator's notes (marked in green). {order}"]
         lines += [""] + [
             f"- **{escape(t.tag)}** ({int(has_tags(frame, [t.tag]).sum())}): {escape(t.description)}"
             for t in self.chapter.topics
@@ -228,7 +318,47 @@ class ChapterPage(Page):
         return chapter_figures(self.book.chart_frame, self.book.topics, self.chapter)
 
     def entries(self) -> str:
-        return self.cards(self.frame)
+        """The cards, or for a cut chapter the list of its sub-pages and the map that sends an old
+        link to a card (``chapters/rl.html#<id>``) to the sub-page showing it."""
+        if not self.sub_pages:
+            return self.cards(self.frame)
+        lines = [f"{len(self.frame)} entries, newest first, on {len(self.sub_pages)} pages:", ""]
+        lines += [
+            f"- [{escape(p.label)}]({self.chapter.slug}/{p.period}.html): {len(p.ids)} "
+            + ("entry" if len(p.ids) == 1 else "entries")
+            for p in self.sub_pages
+        ]
+        return "\n".join(lines) + "\n\n" + raw_html(split.redirect_html(self.sub_pages)) + "\n"
+
+
+class SubChapterPage(Page):
+    """A page of a cut chapter: the cards of one period, with links to the chapter and the periods
+    before and after."""
+
+    CELLS = ("summary", "entries")
+
+    def __init__(self, book: Book, chapter: Chapter, sub: SubPage):
+        super().__init__(book, sub.html)
+        self.chapter = chapter
+        self.sub = sub
+
+    def summary(self) -> str:
+        """Where the page sits: its chapter, its period, the pages before and after it."""
+        pages = self.book.layout[self.chapter.slug]
+        i = pages.index(self.sub)
+        total = len(self.book.chapter_frames[self.chapter.slug])
+        chapter = f"[{escape(self.chapter.title)}](../{self.chapter.slug}.html)"
+        near = [f"Newer: [{escape(pages[i - 1].label)}]({pages[i - 1].period}.html)"] if i else []
+        if i + 1 < len(pages):
+            near.append(f"Older: [{escape(pages[i + 1].label)}]({pages[i + 1].period}.html)")
+        return (
+            f"{len(self.sub.ids)} of the {total} entries of {chapter}, {escape(self.sub.label)}; "
+            f"page {i + 1} of {len(pages)}, newest first." + (f" {' · '.join(near)}." if near else "") + "\n"
+        )
+
+    def entries(self) -> str:
+        frame = self.book.chapter_frames[self.chapter.slug]
+        return self.cards(frame[frame["id"].isin(self.sub.ids)])
 
 
 class PrefacePage(Page):

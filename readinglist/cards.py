@@ -17,8 +17,9 @@ raw HTML blocks, so other formats simply show its content)::
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlparse
 
@@ -39,7 +40,9 @@ def root_of(page: str) -> str:
 
 @dataclass
 class CardContext:
-    """What a card needs besides its row: the topics, where the page sits, and optional extras."""
+    """What a card needs besides its row: the topics, where the page sits, and optional extras
+    (``locate(chapter, id)`` is the page showing the entry's card in a chapter; ``parts``, by id,
+    the cards' :func:`fixed_parts` when computed beforehand)."""
 
     topics: Topics
     page: str = ""
@@ -47,10 +50,16 @@ class CardContext:
     titles: Mapping[str, str] = field(default_factory=dict)
     homes: Mapping[str, str] = field(default_factory=dict)
     bibtex: Any = None
+    locate: Callable[[str, str], str] = field(default=lambda chapter, entry_id: f"chapters/{chapter}.html")
+    parts: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     @property
     def root(self) -> str:
         return root_of(self.page)
+
+    def citation(self, row: Mapping[str, Any]) -> tuple[str, str] | None:
+        """The entry's citation key and BibTeX entry (none without a ``bibtex`` module)."""
+        return (self.bibtex.citation_key(row), self.bibtex.entry(row)) if self.bibtex is not None else None
 
     def href(self, page: str, anchor: str = "") -> str:
         """A link from the current page to ``page`` (relative to the book root)."""
@@ -75,6 +84,7 @@ def heading_id(entry_id: str) -> str:
     return "card-" + re.sub(r"[^A-Za-z0-9]+", "-", entry_id).strip("-")
 
 
+@lru_cache(maxsize=4096)
 def format_date(date: pd.Timestamp, precision: str) -> str:
     """``21 Sep 2025``, ``Sep 2025``, ``2025`` or ``undated``."""
     if date is None or pd.isna(date):
@@ -119,22 +129,46 @@ def raw_html(html: str) -> str:
     return f"```{{=html}}\n{html}\n```"
 
 
-def card(row: Mapping[str, Any], ctx: CardContext) -> str:
-    """One entry's card as Markdown."""
+def fixed_parts(row: Mapping[str, Any], citation: tuple[str, str] | None = None) -> dict[str, str]:
+    """The Markdown of a card that is the same on every page showing it: its opening (the div and the
+    heading), the review flag and the notes (``body``), and the folded abstract and citation
+    (``citation``: the key and the BibTeX entry). The rest links to other pages (:func:`card`)."""
     entry_id = row["id"]
     has_notes = bool(row["notes"].strip())
     classes = ".paper-card" + (" .has-notes" if has_notes else "")
     title = inline(title_of(row)) if row["title"] else escape(UNTITLED)
     heading = f"[{title}]({link_target(row['url'])})" if row["url"] else title
-    out = [f'::: {{id="{entry_id}" {classes}}}', "", f"### {heading} {{#{heading_id(entry_id)} .unnumbered}}", ""]
-    out += [meta_line(row, ctx), ""]
+    body: list[str] = []
     if row["review"]:
         flag, _, message = row["review"].partition(": ")
         label = "Needs a title" if flag == NEEDS_TITLE else "To confirm"
-        out += [f"[{escape(label)}: {escape(message or flag)}]{{.paper-review}}", ""]
+        body += [f"[{escape(label)}: {escape(message or flag)}]{{.paper-review}}", ""]
     if has_notes:
-        out += ["::: {.curator-notes}", "[Curator's notes]{.notes-label}", "", blocks(row["notes"]), ":::", ""]
-    folded = folded_parts(row, ctx)
+        body += ["::: {.curator-notes}", "[Curator's notes]{.notes-label}", "", blocks(row["notes"]), ":::", ""]
+    abstract = blocks(row["abstract"]) if row["abstract"].strip() else ""
+    folded = [authors_line(row["authors"])] if row["authors"] else []
+    if abstract:
+        folded.append(f"::: {{.paper-abstract}}\n{abstract}\n:::")
+    cite = ""
+    if citation is not None:
+        block = fenced(citation[1])  # unhighlighted: syntax spans would add ~1 KB per card
+        cite = f"::: {{.paper-cite}}\nCite as {code_span(citation[0])}:\n\n{block}\n:::\n"
+    return {
+        "head": f'::: {{id="{entry_id}" {classes}}}\n\n### {heading} {{#{heading_id(entry_id)} .unnumbered}}\n',
+        "body": "\n".join(body),
+        "abstract_label": ("Abstract" if abstract else "Authors") if folded else "",
+        "abstract": "\n\n".join(folded) + "\n" if folded else "",
+        "cite": cite,
+    }
+
+
+def card(row: Mapping[str, Any], ctx: CardContext) -> str:
+    """One entry's card as Markdown (its :func:`fixed_parts` from ``ctx.parts`` when there)."""
+    parts = ctx.parts.get(row["id"]) or fixed_parts(row, ctx.citation(row))
+    out = [parts["head"], meta_line(row, ctx), ""]
+    if parts["body"]:
+        out.append(parts["body"])
+    folded = folded_parts(row, ctx, parts)
     if folded:
         summary = " · ".join(label for label, _ in folded)
         out += [raw_html(f'<details class="paper-more">\n<summary>{summary}</summary>'), ""]
@@ -144,30 +178,20 @@ def card(row: Mapping[str, Any], ctx: CardContext) -> str:
     return "\n".join(out)
 
 
-def folded_parts(row: Mapping[str, Any], ctx: CardContext) -> list[tuple[str, str]]:
+def folded_parts(row: Mapping[str, Any], ctx: CardContext, parts: Mapping[str, str]) -> list[tuple[str, str]]:
     """The folded parts of a card, as (label, Markdown): abstract, also in, related, citation."""
     entry_id = row["id"]
-    parts: list[tuple[str, str]] = []
-    abstract = blocks(row["abstract"]) if row["abstract"].strip() else ""
-    if row["authors"] or abstract:
-        body = [authors_line(row["authors"])] if row["authors"] else []
-        if abstract:
-            body.append(f"::: {{.paper-abstract}}\n{abstract}\n:::")
-        parts.append(("Abstract" if abstract else "Authors", "\n\n".join(body) + "\n"))
-    others = [
-        (ctx.topics.chapter(slug).title, f"chapters/{slug}.html")
-        for slug in dict.fromkeys(ctx.topics.by_tag(t).chapter for t in row["tags"])
-        if f"chapters/{slug}.html" != ctx.page
-    ]
+    folded: list[tuple[str, str]] = [(parts["abstract_label"], parts["abstract"])] if parts["abstract"] else []
+    chapters = dict.fromkeys(ctx.topics.by_tag(t).chapter for t in row["tags"])
+    others = [(ctx.topics.chapter(slug).title, ctx.locate(slug, entry_id)) for slug in chapters]
+    others = [(name, page) for name, page in others if page != ctx.page]
     if others:
         links = ", ".join(f"[{escape(name)}]({ctx.href(page, entry_id)})" for name, page in others)
-        parts.append(("Also in", f"[Also in: {links}]{{.paper-also-in}}\n"))
+        folded.append(("Also in", f"[Also in: {links}]{{.paper-also-in}}\n"))
     related = [r for r in ctx.related.get(entry_id, []) if r in ctx.homes]
     if related:
         links = "; ".join(f"[{escape(ctx.titles.get(r) or UNTITLED)}]({ctx.href(ctx.homes[r], r)})" for r in related)
-        parts.append(("Related", f"[Related: {links}]{{.paper-related}}\n"))
-    if ctx.bibtex is not None:
-        key = ctx.bibtex.citation_key(row)
-        block = fenced(ctx.bibtex.entry(row))  # unhighlighted: syntax spans would add ~1 KB per card
-        parts.append(("Cite as", f"::: {{.paper-cite}}\nCite as {code_span(key)}:\n\n{block}\n:::\n"))
-    return parts
+        folded.append(("Related", f"[Related: {links}]{{.paper-related}}\n"))
+    if parts["cite"]:
+        folded.append(("Cite as", parts["cite"]))
+    return folded

@@ -9,7 +9,6 @@ only a year are left out, and the caption says how many.
 from __future__ import annotations
 
 import html
-import importlib.metadata
 import json
 import math
 from collections import Counter
@@ -21,8 +20,8 @@ from typing import Any
 
 import altair as alt
 import pandas as pd
-import vl_convert
 
+from .bundle import write_vega_bundle
 from .files import atomic_write
 from .schema import SLUG
 from .store import format_date
@@ -562,8 +561,7 @@ def chapter_timeline(frame: pd.DataFrame, topics: Topics, chapter: Chapter) -> F
         older = sum(1 for m, is_in in zip(months, inside, strict=True) if is_in and m and m < focus.start)
         left_out += (
             f" The axis opens on {_month_name(focus.start)} to {_month_name(focus.end)}, like the list's timeline; "
-            "drag the chart sideways to see older entries"
-            + (f" ({older} of this chapter)." if older else ".")
+            "drag the chart sideways to see older entries" + (f" ({older} of this chapter)." if older else ".")
         )
     alt_text += left_out
     caption = (
@@ -641,6 +639,8 @@ def _attribute(text: str) -> str:
 def drawn_height(fig: Figure) -> int:
     """The height in pixels of the drawn chart, which does not depend on its width: laid out
     offline by vl-convert with the light theme, whose sizes the dark one shares."""
+    import vl_convert
+
     scene = vl_convert.vegalite_to_scenegraph(spec(fig), vl_version=VL_VERSION, config=THEMES["light"])
     return math.ceil(scene["height"])
 
@@ -670,21 +670,6 @@ def figure_markdown(fig: Figure) -> str:
     longest = max((len(line) - len(line.lstrip("`")) for line in body.split("\n")), default=0)
     fence = "`" * max(3, longest + 1)
     return f"::: {{#{fig.id}}}\n\n{fence}{{=html}}\n{body}\n{fence}\n\n{escape(fig.caption)}\n\n:::\n"
-
-
-def write_vega_bundle(path: str | Path) -> Path:
-    """Write the Vega, Vega-Lite and vega-embed bundle (defines ``window.vegaEmbed``) unless the file
-    already holds this version's bundle (its first line names the versions: making it takes seconds)."""
-    path = Path(path)
-    stamp = f"// vl-convert {importlib.metadata.version('vl-convert-python')}, Vega-Lite {VL_VERSION}\n"
-    if path.exists():
-        with path.open(encoding="utf-8") as fh:
-            if fh.readline() == stamp:
-                return path
-    data = (stamp + vl_convert.javascript_bundle(vl_version=VL_VERSION)).encode("utf-8")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(path, data)
-    return path
 
 
 # vega-tooltip's light theme draws row keys in #808080 (3.9:1 on white; WCAG AA asks 4.5:1). The

@@ -72,16 +72,18 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_chapters(args: argparse.Namespace) -> int:
-    """Make _quarto.yml's chapter list and the chapter files follow data/topics.csv: rewrite the
-    generated block of _quarto.yml and create missing chapter files (existing ones are never
-    overwritten). With --check, change nothing and exit 1 when something is out of step."""
+    """Make _quarto.yml's chapter list and the chapter files follow data/topics.csv, and the pages of
+    chapters cut by period (chapters/<chapter>/<period>.qmd) follow data/papers.csv: rewrite the
+    generated block of _quarto.yml, create missing chapter files (existing ones are never
+    overwritten), write, rewrite or remove the generated period pages. With --check, change nothing
+    and exit 1 when something is out of step."""
     from .chapters import sync_chapters
 
     changes = sync_chapters(check=args.check)
     for change in changes:
         print(change, file=sys.stderr if args.check else sys.stdout)
     if not changes:
-        print("The chapter list follows the topics file.")
+        print("The chapter list follows the topics file and the list.")
     return 1 if changes and args.check else 0
 
 
@@ -124,7 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
     register_commands(add)
     p = add("datapackage", cmd_datapackage, "write data/datapackage.json (column types, formats, allowed tags)")
     p.add_argument("--check", action="store_true", help="only report; exit 1 if missing or stale")
-    p = add("chapters", cmd_chapters, "make the book's chapter list follow data/topics.csv")
+    p = add("chapters", cmd_chapters, "make the chapter list and the period pages follow data/")
     p.add_argument("--check", action="store_true", help="only report; exit 1 if out of step")
     return parser
 

@@ -96,7 +96,6 @@ def reread(snapshot: Snapshot, topics: Topics) -> Snapshot:
     return read_snapshot(snapshot.path, topics)
 
 
-
 def papers_file(args: argparse.Namespace) -> Path:
     return Path(args.file) if args.file else store.papers_path()
 

@@ -2,6 +2,8 @@
 
 * Entries come by the day the curator added them (the ``added`` column), newest first, so a 2023
   paper added today is at the top; entries added on one day come newest row first (``add`` appends).
+  The feed holds the :data:`FEED_ENTRIES` most recently added (a feed reader polls it: at 10,000
+  entries the whole list made a 21 MB file); the BibTeX files and the listing hold every entry.
 * Each entry's ``id`` is a tag URI (RFC 4151), ``tag:<authority>,<date>:<entry id>``, with the
   authority and date set once in ``data/feed.toml`` (:class:`FeedIdentity`): it depends on nothing
   but the entry id, so it survives edits of the title and tags and a move of the site. The feed's
@@ -48,6 +50,7 @@ from .topics import Topics
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_TITLE = "ML Reading List"
 FEED_AUTHOR = "The ML Reading List curator"
+FEED_ENTRIES = 200
 IDENTITY_FILE = "feed.toml"
 NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 DNS_NAME = re.compile(r"(?=.{1,253}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+", re.ASCII)
@@ -156,13 +159,14 @@ def atom_feed(
     title: str = FEED_TITLE,
     author: str = FEED_AUTHOR,
     feed_path: str = "feed.xml",
+    limit: int = FEED_ENTRIES,
 ) -> str:
     """The Atom feed of the list as an XML document (UTF-8 declaration included); ``identity``
     defaults to ``data/feed.toml``."""
     identity = identity or load_identity()
     site = site_url.rstrip("/")
     frame = frame.assign(_updated=updated_times(frame))
-    ordered = recently_added(frame)
+    ordered = recently_added(frame).head(limit)
     feed = ET.Element(f"{{{ATOM}}}feed")
     _sub(feed, "id", identity.tag("feed.xml"))
     _sub(feed, "title", title, type="text")

@@ -9,12 +9,14 @@ It knows nothing of ``data/``, so the pre-render step (:func:`prerender`) decide
 2. When the key is the one of the last render and the cell store exists, nothing is recomputed and
    no page is executed: the floor of a render.
 3. Otherwise every page's cell outputs are computed in this one process and written to the cell
-   store, ``.cache/pages-<key>.json``. A page's **fingerprint** is the hash of its outputs; the
-   frozen results (``_freeze/<page>/``) of every page whose fingerprint changed are removed, so
-   Quarto re-executes exactly those pages. The fingerprints are kept in ``_freeze/readinglist.json``.
+   store, ``.cache/pages-<key>/``, one JSON file per page. A page's **fingerprint** is the hash of
+   its outputs; the frozen results (``_freeze/<page>/``) of every page whose fingerprint changed are
+   removed, so Quarto re-executes exactly those pages. The fingerprints are kept in
+   ``_freeze/readinglist.json``.
 4. A page's cells (``page = page_cells("chapters/rl.qmd")``, then ``print(page.entries())``) read
-   their output from the cell store of the current key, so a re-executed page costs a kernel start,
-   not a load of the list. Without a store (a notebook, a render with no pre-render) they compute it.
+   their output from the page's file in the cell store of the current key, so a re-executed page
+   costs a kernel start and the read of its own cells, not a load of the list. Without a store (a
+   notebook, a render with no pre-render) they compute it.
 
 So a frozen page is kept only when its output would be byte-for-byte the same; an edit shows on
 every page whose output it changes, and only those pages are executed.
@@ -27,12 +29,17 @@ import importlib.metadata
 import json
 import shutil
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote, unquote
 
 from . import project
+
+if TYPE_CHECKING:
+    from .book import Book
 
 PACKAGE = Path(__file__).resolve().parent
 DATA_FILES = ("papers.csv", "topics.csv", "introduction.md", "feed.toml")
@@ -63,12 +70,43 @@ def inputs_key(data_dir: Path | None = None) -> str:
 
 
 def store_path(key: str) -> Path:
-    return project.cache_dir() / f"pages-{key}.json"
+    """The cell store of ``key``: a folder holding one JSON file per page."""
+    return project.cache_dir() / f"pages-{key}"
+
+
+def page_file(store: Path, source: str) -> Path:
+    return store / (quote(source, safe="") + ".json")
+
+
+def read_page(key: str, source: str) -> dict[str, str] | None:
+    """The stored cells of one page (a page's kernel reads its own file, not the whole book's)."""
+    path = page_file(store_path(key), source)
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
 
 
 def read_store(key: str) -> dict[str, dict[str, str]] | None:
-    path = store_path(key)
-    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+    """Every page's stored cells, by source file."""
+    store = store_path(key)
+    if not store.is_dir():
+        return None
+    return {unquote(p.name.removesuffix(".json")): json.loads(p.read_text(encoding="utf-8")) for p in store.iterdir()}
+
+
+def write_store(key: str, outputs: dict[str, str]) -> None:
+    """Replace every cell store with the one of ``key`` (``outputs``: each page's :func:`cells_json`;
+    written aside, then renamed into place)."""
+    cache = project.cache_dir()
+    cache.mkdir(parents=True, exist_ok=True)
+    target = store_path(key)
+    staging = Path(tempfile.mkdtemp(prefix=".pages-", dir=cache))
+    for source, text in outputs.items():
+        page_file(staging, source).write_text(text, encoding="utf-8")
+    for old in [*cache.glob("pages-*"), target]:
+        if old.is_dir():
+            shutil.rmtree(old)
+        else:
+            old.unlink(missing_ok=True)
+    staging.rename(target)
 
 
 class PageCells:
@@ -83,7 +121,7 @@ class PageCells:
 
     def _cell(self, name: str) -> str:
         if self._stored is None:
-            self._stored = (read_store(inputs_key()) or {}).get(self.path, {})
+            self._stored = read_page(inputs_key(), self.path) or {}
         if name in self._stored:
             return self._stored[name]
         if self._page is None:
@@ -108,8 +146,15 @@ def frozen_dir(root: Path, page: str) -> Path:
     return root / "_freeze" / Path(page).with_suffix("")
 
 
-def fingerprint(cells: dict[str, str]) -> str:
-    return hashlib.sha256(json.dumps(cells, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:24]
+def cells_json(cells: dict[str, str]) -> str:
+    """A page's cells as stored, and as fingerprinted."""
+    return json.dumps(cells, sort_keys=True, ensure_ascii=False)
+
+
+def fingerprint(cells: dict[str, str] | str) -> str:
+    """A hash of a page's cells (or of their :func:`cells_json`)."""
+    text = cells if isinstance(cells, str) else cells_json(cells)
+    return hashlib.sha256(text.encode()).hexdigest()[:24]
 
 
 def read_manifest(root: Path) -> dict[str, Any]:
@@ -120,10 +165,10 @@ def read_manifest(root: Path) -> dict[str, Any]:
         return {}
 
 
-def refresh(root: Path, generated: tuple[str, ...] = GENERATED) -> list[str]:
+def refresh(root: Path, generated: tuple[str, ...] = GENERATED, book: Book | None = None) -> list[str]:
     """Bring the cell store and the freeze in step with the inputs; return the pages whose frozen
     results were removed (empty when nothing changed). ``generated`` are files the slow path writes
-    (a missing one forces it)."""
+    (a missing one forces it); ``book`` is the loaded list when the caller has it."""
     from . import files
     from .book import Book
 
@@ -131,35 +176,46 @@ def refresh(root: Path, generated: tuple[str, ...] = GENERATED) -> list[str]:
     manifest = read_manifest(root)
     if manifest.get("key") == key and store_path(key).exists() and all((root / g).exists() for g in generated):
         return []
-    book = Book.load()
-    outputs = {path: page.cell_outputs() for path, page in book.pages().items()}
-    cache = project.cache_dir()
-    cache.mkdir(parents=True, exist_ok=True)
-    for old in cache.glob("pages-*.json"):
-        old.unlink()
-    files.write_generated(store_path(key), json.dumps(outputs, ensure_ascii=False))
-    fingerprints = {path: fingerprint(cells) for path, cells in outputs.items()}
+    book = book or Book.load()
+    outputs = {path: cells_json(page.cell_outputs()) for path, page in book.pages().items()}
+    write_store(key, outputs)
+    fingerprints = {path: fingerprint(text) for path, text in outputs.items()}
     stale = [path for path, fp in fingerprints.items() if manifest.get("pages", {}).get(path) != fp]
     for path in stale:
         shutil.rmtree(frozen_dir(root, path), ignore_errors=True)
     (root / "_freeze").mkdir(exist_ok=True)
-    files.write_generated(root / "_freeze" / MANIFEST, json.dumps({"key": key, "pages": fingerprints}, indent=1))
+    layout = {slug: [[p.period, p.label] for p in pages] for slug, pages in book.layout.items()}
+    manifest = {"key": key, "pages": fingerprints, "layout": layout}
+    files.write_generated(root / "_freeze" / MANIFEST, json.dumps(manifest, indent=1, ensure_ascii=False))
     book.write_generated_files(root)
     return stale
 
 
 def prerender(root: Path | None = None) -> int:
-    """The pre-render step: check the chapter list, then :func:`refresh`. Returns an exit status."""
-    from .chapters import sync_chapters
+    """The pre-render step: check the chapter list, then :func:`refresh`. Returns an exit status.
 
+    The chapter list depends on the list (the periods of cut chapters): when the inputs are the last
+    render's, it is checked against the sub-pages recorded then, without loading the list."""
+    from .book import Book
+    from .chapters import sync_chapters
+    from .split import SubPage
+
+    start = time.perf_counter()
     root = root or project.root()
-    problems = sync_chapters(root, check=True)
+    manifest = read_manifest(root)
+    book = None
+    if manifest.get("key") == inputs_key() and "layout" in manifest:
+        layout = {s: [SubPage(s, period, label, ()) for period, label in p] for s, p in manifest["layout"].items()}
+    else:
+        book = Book.load()
+        layout = book.layout
+    problems = sync_chapters(root, check=True, layout=layout)
     if problems:
-        for problem in [*problems, "run `python -m readinglist chapters` to fix the chapter list"]:
+        fix = "run `python -m readinglist chapters` to bring the chapter list and the chapters' pages in step"
+        for problem in [*problems, fix]:
             print(problem, file=sys.stderr)
         return 1
-    start = time.perf_counter()
-    stale = refresh(root, GENERATED)
+    stale = refresh(root, GENERATED, book)
     took = f"({time.perf_counter() - start:.1f} s)"
     if stale:
         print(f"readinglist: {len(stale)} page(s) to execute {took}: {', '.join(stale)}")

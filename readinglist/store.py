@@ -310,7 +310,6 @@ def serialize(records: list[Record]) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-
 def save(frame: pd.DataFrame, path: str | Path | None = None, topics: Topics | None = None) -> bool:
     """Validate and write the frame atomically. Return False (and write nothing) when the file
     already holds exactly these bytes. Raise :class:`DataError` (writing nothing) when invalid."""

@@ -13,6 +13,7 @@ shortcode (``{{< >}}``), citation (``@key``) or raw TeX in a field can become ma
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 PUNCTUATION = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 ESCAPES = str.maketrans({ch: "\\" + ch for ch in PUNCTUATION})
@@ -28,11 +29,13 @@ UNSAFE_IN_MATH = ("{{<", "{{%", ">}}", "%}}")
 WRAP = {"emph": "*", "textit": "*", "textbf": "**"}
 
 
+@lru_cache(maxsize=1 << 16)  # a card repeats its topics, kind and related titles on every page
 def escape(text: str) -> str:
     """Plain text as Markdown that renders to exactly that text (whitespace runs become one space)."""
     return re.sub(r"\s+", " ", text).translate(ESCAPES)
 
 
+@lru_cache(maxsize=1 << 16)  # a card's links are written again on every page showing it
 def link_target(url: str) -> str:
     """A URL as a Markdown link destination (``<...>``) that nothing can read as markup: characters
     that could close it or start a shortcode (``<>{}``, quotes, backslash, whitespace) are
@@ -83,4 +86,3 @@ def paragraphs(text: str) -> list[str]:
 def blocks(text: str) -> str:
     """A multi-paragraph field as Markdown paragraphs."""
     return "\n\n".join(paragraphs(text))
-

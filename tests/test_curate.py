@@ -328,9 +328,7 @@ def test_an_old_style_id_with_subject_class_is_the_same_paper(atom, data_copy, c
     path = data_copy / "papers.csv"
     text = path.read_text(encoding="utf-8")
     line = text.count("\n") + 1  # the file line of the new row (abstracts span several lines)
-    with_class = (
-        "math.GT/0309136,Knots,paper,https://arxiv.org/abs/math.GT/0309136,,math.GT/0309136,2003-09,Application,,,,,,2025-10-02\n"
-    )
+    with_class = "math.GT/0309136,Knots,paper,https://arxiv.org/abs/math.GT/0309136,,math.GT/0309136,2003-09,Application,,,,,,2025-10-02\n"
     path.write_text(text + with_class, encoding="utf-8")
     assert main(["validate"]) == 1  # the list keeps the form arXiv answers with
     assert "the canonical form 'math/0309136'" in capsys.readouterr().err

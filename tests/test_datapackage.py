@@ -185,7 +185,7 @@ def test_the_tag_pattern_follows_the_topics_file(data_copy, capsys):
     topics_csv = data_copy / "topics.csv"
     assert main(["datapackage", "--check"]) == 0
     topics_csv.write_text(
-        topics_csv.read_text(encoding="utf-8") + "Robotics,robotics,Robots.,agents,\"Agents, retrieval and "
+        topics_csv.read_text(encoding="utf-8") + 'Robotics,robotics,Robots.,agents,"Agents, retrieval and '
         'applications",Models and applications\n',
         encoding="utf-8",
     )

@@ -79,6 +79,14 @@ def test_entries_come_by_the_day_they_were_added_newest_first(frame, topics):
     assert stamps == sorted(stamps, reverse=True) and len(set(stamps)) == len(stamps)
 
 
+def test_a_long_list_feeds_its_most_recently_added_entries(frame, topics, xml):
+    assert len(frame) <= feed.FEED_ENTRIES and len(entries(xml)) == len(frame)
+    ten = entries(feed.atom_feed(frame, SITE, topics, identity=feed.load_identity(DATA / "feed.toml"), limit=10))
+    assert [(entry_id(e), e.findtext("a:updated", namespaces=NS)) for e in ten] == [
+        (entry_id(e), e.findtext("a:updated", namespaces=NS)) for e in entries(xml)[:10]
+    ]
+
+
 def test_updated_is_the_added_day_and_never_moves(frame, topics, xml):
     by_id = {r["id"]: r for r in frame.to_dict("records")}
     before = {entry_id(e): e.findtext("a:updated", namespaces=NS) for e in entries(xml)}

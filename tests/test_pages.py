@@ -14,6 +14,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from readinglist import split
 from readinglist.book import Book
 from readinglist.cards import CardContext, card
 from readinglist.chapters import sync_chapters
@@ -58,6 +59,14 @@ def test_chapter_list_follows_the_topics_file():
     assert sorted(p.name for p in (ROOT / "chapters").glob("*.qmd")) == sorted(f"{c}.qmd" for c in CHAPTERS)
     for path in ["index.qmd", "all-entries.qmd", *config["book"]["appendices"]]:
         assert (ROOT / path).exists(), path
+
+
+def test_the_shipped_list_is_not_cut_into_pages():
+    """At its size the book keeps one page per chapter (tests/test_split.py cuts a larger list)."""
+    book = Book.load(DATA)
+    assert book.layout == {}
+    assert max(len(f) for f in book.chapter_frames.values()) <= split.MAX_CARDS
+    assert not [p for p in (ROOT / "chapters").iterdir() if p.is_dir()]
 
 
 def test_a_new_topic_gets_a_chapter_and_existing_chapters_are_kept(tmp_path):
