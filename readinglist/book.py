@@ -23,7 +23,7 @@ from . import bibtex, feed, listing, project, split, store
 from .bundle import write_vega_bundle
 from .cards import CardContext, card, fixed_parts, raw_html, root_of, title_of
 from .entries import has_notes, has_tags, newest_first
-from .files import atomic_write
+from .files import atomic_write, write_generated
 from .render import package_hash
 from .schema import COLUMNS
 from .split import SubPage
@@ -34,6 +34,9 @@ if TYPE_CHECKING:
     from .charts import Figure
 
 BUNDLE = "_assets/vega-bundle.js"
+#: The whole list's dated entries per month (``charts.list_months``), which every chapter's timeline
+#: loads when drawn: an entry added to one chapter then changes no other chapter's page.
+LIST_MONTHS = "_assets/list-months.json"
 CHART_COLUMNS = ("id", "title", "url", "date", "date_precision", "tags", "notes")
 DATA_SOURCE = UNTAGGED_PAGE.replace(".html", ".qmd")
 
@@ -212,12 +215,19 @@ class Book:
     def write_generated_files(self, root: Path) -> None:
         """What the pages link to besides themselves: the vega bundle, BibTeX, the feed, the listing."""
         write_vega_bundle(root / BUNDLE)
+        months = self.cached("list-months", self.chart_key, self._list_months)
+        write_generated(root / LIST_MONTHS, json.dumps(months, separators=(",", ":")) + "\n")
         parts = self.entry_parts
         bibtex.write_bibliography(self.frame, root / "references.bib", {i: p["bib"] for i, p in parts.items()})
         biblatex = {i: p["biblatex"] for i, p in parts.items()}
         bibtex.write_biblatex(self.frame, root / "references-biblatex.bib", biblatex)
         feed.write_feed(self.frame, project.site_url(root), self.topics, root / "feed.xml")
         listing.write_listing(self.frame, self.topics, root / "all-entries.yml", self.homes)
+
+    def _list_months(self) -> list[dict[str, Any]]:
+        from .charts import list_months
+
+        return list_months(self.chart_frame)
 
     def chapter_page(self, slug: str) -> ChapterPage:
         return ChapterPage(self, self.topics.chapter(slug))
@@ -315,7 +325,7 @@ class ChapterPage(Page):
     def figure_list(self) -> list[Figure]:
         from .charts import chapter_figures
 
-        return chapter_figures(self.book.chart_frame, self.book.topics, self.chapter)
+        return chapter_figures(self.book.chart_frame, self.book.topics, self.chapter, f"{self.root}{LIST_MONTHS}")
 
     def entries(self) -> str:
         """The cards, or for a cut chapter the list of its sub-pages and the map that sends an old
