@@ -13,7 +13,7 @@ import json
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import combinations
 from pathlib import Path
 from typing import Any
@@ -81,6 +81,8 @@ class Figure:
     chart: alt.TopLevelMixin
     caption: str
     alt: str
+    #: The rows of the data the chart loads by URL when drawn, by URL (see :func:`inline_spec`).
+    loaded: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not SLUG.fullmatch(self.id):
@@ -477,10 +479,11 @@ def list_months(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def chapter_timeline(frame: pd.DataFrame, topics: Topics, chapter: Chapter, months_url: str | None = None) -> Figure:
-    """The chapter's entries per month (one dot each, linked to the paper) on top of the rest of the list.
+    """The chapter's entries per month (one dot each, linked to the paper) over the whole list's.
 
-    The rest of the list comes from :func:`list_months`: written into the spec, or with ``months_url``
-    loaded from that URL when the chart is drawn (the spec then holds only the chapter's entries)."""
+    The whole list's grey bars come from :func:`list_months`: written into the spec, or with
+    ``months_url`` loaded from that URL when the chart is drawn (the spec then holds only the
+    chapter's entries)."""
     entry_tags = _entry_tags(frame, topics)
     inside = _in_chapter(entry_tags, chapter)
     months = _months(frame)
@@ -507,25 +510,15 @@ def chapter_timeline(frame: pd.DataFrame, topics: Topics, chapter: Chapter, mont
     focus = _focus([m for m, is_in in zip(months, inside, strict=True) if is_in])  # the chapter's own span
     legend = _tag_legend(list(chapter.tags)) if len(chapter.tags) > 1 else None
     y_axis = alt.Axis(tickMinStep=1, format="d")
-    list_data = alt.UrlData(months_url, format=alt.DataFormat(type="json")) if months_url else _data(list_months(frame))
-    chapter_counts = _data([{"month": m, "chapter": n} for m, n in sorted(per_month.items())])
+    whole_list = list_months(frame)
+    list_data = alt.UrlData(months_url, format=alt.DataFormat(type="json")) if months_url else _data(whole_list)
     rest_layer = (
         alt.Chart(list_data)
-        .transform_lookup(
-            lookup="month", from_=alt.LookupData(chapter_counts, key="month", fields=["chapter"]), default=0
-        )
-        .transform_calculate(rest="datum.entries - datum.chapter")
-        .transform_filter("datum.rest > 0")
         .mark_bar(**REST_BARS, clip=True)
         .encode(
             x=_month_x(focus),
-            y=alt.Y("chapter:Q", title="Entries per month", axis=y_axis),
-            y2="entries:Q",
-            tooltip=[
-                _month_tooltip(),
-                alt.Tooltip("rest:Q", title="Rest of the list"),
-                alt.Tooltip("chapter:Q", title="This chapter"),
-            ],
+            y=alt.Y("entries:Q", title="Entries per month", axis=y_axis),
+            tooltip=[_month_tooltip(), alt.Tooltip("entries:Q", title="Entries in the whole list")],
         )
     )
     # The month and the dot's place in its month's column are computed in the chart, not embedded.
@@ -558,7 +551,7 @@ def chapter_timeline(frame: pd.DataFrame, topics: Topics, chapter: Chapter, mont
         alt_text = (
             f"Timeline of the {n_in} dated {_plural(n_in, 'entries')} of the chapter {chapter.title}, "
             f"one dot per entry from {_month_name(min(per_month))} to {_month_name(max(per_month))}, "
-            "over grey bars for the other dated entries of the list. "
+            "over grey bars for the whole list's dated entries per month. "
             f"{_busiest(per_month)}"
         ).strip()
     else:
@@ -573,10 +566,11 @@ def chapter_timeline(frame: pd.DataFrame, topics: Topics, chapter: Chapter, mont
     alt_text += left_out
     caption = (
         f"Entries tagged {_tags_phrase(chapter)} per month, one dot per entry (click a dot to open it), "
-        "on top of the rest of the list in grey." + left_out
+        "over the whole list's entries per month in grey." + left_out
     )
     title = "Entries of this chapter per month"  # the page names the chapter; a phone fits this
-    return Figure(f"fig-{chapter.slug}-timeline", _finish(chart, title, alt_text), caption, alt_text)
+    loaded = {months_url: whole_list} if months_url else {}
+    return Figure(f"fig-{chapter.slug}-timeline", _finish(chart, title, alt_text), caption, alt_text, loaded)
 
 
 def chapter_cooccurrence(frame: pd.DataFrame, topics: Topics, chapter: Chapter) -> Figure:
@@ -645,14 +639,19 @@ def _attribute(text: str) -> str:
     return html.escape(text, quote=True).replace("\u2028", "&#8232;").replace("\u2029", "&#8233;")
 
 
-def _without_urls(node: Any) -> Any:
-    """A spec whose data loaded from URLs is empty instead (its layout does not depend on that data)."""
-    if isinstance(node, dict):
-        return {
-            k: {"values": []} if k == "data" and isinstance(v, dict) and "url" in v else _without_urls(v)
-            for k, v in node.items()
-        }
-    return [_without_urls(v) for v in node] if isinstance(node, list) else node
+def inline_spec(fig: Figure) -> dict[str, Any]:
+    """The figure's spec with the data it loads by URL written in (:attr:`Figure.loaded`), to lay it
+    out or draw it offline."""
+
+    def inline(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {
+                k: {"values": fig.loaded[v["url"]]} if k == "data" and isinstance(v, dict) and "url" in v else inline(v)
+                for k, v in node.items()
+            }
+        return [inline(v) for v in node] if isinstance(node, list) else node
+
+    return inline(spec(fig))
 
 
 def drawn_height(fig: Figure) -> int:
@@ -660,8 +659,7 @@ def drawn_height(fig: Figure) -> int:
     offline by vl-convert with the light theme, whose sizes the dark one shares."""
     import vl_convert
 
-    laid_out = _without_urls(spec(fig))
-    scene = vl_convert.vegalite_to_scenegraph(laid_out, vl_version=VL_VERSION, config=THEMES["light"])
+    scene = vl_convert.vegalite_to_scenegraph(inline_spec(fig), vl_version=VL_VERSION, config=THEMES["light"])
     return math.ceil(scene["height"])
 
 
