@@ -103,6 +103,20 @@ def subpage_text(page: SubPage, topics: Topics) -> str:
     return page_source([SUBPAGE_MARK, f"title: {title}", description], page.path, SUBPAGE_CELLS)
 
 
+def sync_descriptions(root: Path, topics: Topics, check: bool = False) -> list[str]:
+    """Set the description of every existing chapter file from its topics, and the preface's from
+    the book's subtitle (unless ``check``); return what was (or would be) changed. The pre-render
+    runs this before the page files are read, so an edit of the topics file shows without a step."""
+    changes = []
+    for ch in topics.chapters():
+        path = root / ch.path
+        if path.exists():
+            changes += sync_description(path, chapter_description(ch), f"the topics of {', '.join(ch.tags)}", check)
+    if (root / PREFACE).exists():
+        changes += sync_description(root / PREFACE, book_subtitle(root), "the book's subtitle in _quarto.yml", check)
+    return changes
+
+
 def chapters_block(topics: Topics, layout: Mapping[str, Sequence[SubPage]] | None = None) -> list[str]:
     """The ``_quarto.yml`` lines listing the parts and their chapter files, in topics order, each
     chapter followed by its sub-pages (``layout``, by chapter slug)."""
@@ -159,10 +173,7 @@ def sync_chapters(
             if not check:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 atomic_write(path, chapter_text(ch).encode("utf-8"))
-            continue
-        changes += sync_description(path, chapter_description(ch), f"the topics of {', '.join(ch.tags)}", check)
-    if (root / PREFACE).exists():
-        changes += sync_description(root / PREFACE, book_subtitle(root), "the book's subtitle in _quarto.yml", check)
+    changes += sync_descriptions(root, topics, check)
     known = {root / ch.path for ch in topics.chapters()}
     for path in sorted((root / "chapters").glob("*.qmd")):
         if path not in known:

@@ -199,13 +199,15 @@ def refresh(root: Path, generated: tuple[str, ...] = GENERATED, book: Book | Non
 
 
 def prerender(root: Path | None = None) -> int:
-    """The pre-render step: check the chapter list, then :func:`refresh`. Returns an exit status.
+    """The pre-render step: bring the pages' descriptions in step with the topics file, check the
+    chapter list, then :func:`refresh`. Returns an exit status.
 
     The chapter list depends on the list (the periods of cut chapters): when the inputs are the last
     render's, it is checked against the sub-pages recorded then, without loading the list."""
     from .book import Book
-    from .chapters import sync_chapters
+    from .chapters import sync_chapters, sync_descriptions
     from .split import SubPage
+    from .topics import load_topics
 
     start = time.perf_counter()
     root = root or project.root()
@@ -216,6 +218,8 @@ def prerender(root: Path | None = None) -> int:
     else:
         book = Book.load()
         layout = book.layout
+    for change in sync_descriptions(root, load_topics(root / "data" / "topics.csv")):
+        print(f"readinglist: {change}: rewritten")
     problems = sync_chapters(root, check=True, layout=layout)
     if problems:
         fix = "run `python -m readinglist chapters` to bring the chapter list and the chapters' pages in step"

@@ -3,12 +3,13 @@ frozen results, the others keep them, and page cells read what the pre-render co
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
 import pytest
 
-from readinglist import render
+from readinglist import chapters, render
 from readinglist.book import Book
 
 from .expected import edit_csv, set_field
@@ -116,3 +117,16 @@ def test_an_added_entry_changes_the_charts_of_its_own_pages_only(proj: Path) -> 
     assert {r["month"]: r["entries"] for r in json.loads(months_file.read_text(encoding="utf-8"))} == months | {
         "2026-11": months.get("2026-11", 0) + 1
     }
+
+
+def test_the_pre_render_keeps_the_descriptions_in_step_with_the_topics(proj: Path, capsys) -> None:
+    """A topic's new description reaches its chapter's front matter with no command to run."""
+    topics_csv = proj / "data" / "topics.csv"
+    with topics_csv.open(encoding="utf-8", newline="") as fh:
+        old = next(row["description"] for row in csv.DictReader(fh) if row["tag"] == "RL")
+    text = topics_csv.read_text(encoding="utf-8")
+    topics_csv.write_text(text.replace(old, "Rewards, as of today."), encoding="utf-8")
+    assert render.prerender(proj) == 0
+    source = (proj / "chapters" / "rl.qmd").read_text(encoding="utf-8")
+    assert chapters.description_line("Rewards, as of today.") in source.splitlines()
+    assert "chapters/rl.qmd: the description does not follow the topics of RL: rewritten" in capsys.readouterr().out
