@@ -39,11 +39,11 @@ DATA_SOURCE = UNTAGGED_PAGE.replace(".html", ".qmd")
 
 
 def text_fingerprint(frame: pd.DataFrame) -> str:
-    """A hash of what related-entry scores depend on: ids and their title, abstract and notes."""
-    digest = hashlib.sha256()
-    for row in frame[["id", "title", "abstract", "notes"]].itertuples(index=False):
-        digest.update(json.dumps(list(row), ensure_ascii=False).encode())
-    return digest.hexdigest()[:24]
+    """A hash of what related entries depend on: ids, their title, abstract and notes, and their tags
+    (an entry without text is related by its tags)."""
+    columns = frame[["id", "title", "abstract", "notes"]].assign(tags=frame["tags"].map("\x1f".join))
+    hashes = pd.util.hash_pandas_object(columns, index=False).to_numpy()
+    return hashlib.sha256(hashes.tobytes() + str(len(frame)).encode()).hexdigest()[:24]
 
 
 @dataclass

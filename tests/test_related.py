@@ -165,3 +165,20 @@ def test_degenerate_inputs():
     assert related(small_frame([]), k=3) == {}
     assert related(small_frame(["a b", "c d"]), k=3) == {"e0": [], "e1": []}  # no usable word at all
     assert related(small_frame(["fp4 training", "fp4 training"]), k=0) == {"e0": [], "e1": []}
+
+
+def test_the_cache_key_follows_what_related_entries_read(frame):
+    """Book.related is cached by text_fingerprint: it changes with the ids, texts and tags, not with
+    columns the scores do not read."""
+    from readinglist.book import text_fingerprint
+
+    key = text_fingerprint(frame)
+    assert text_fingerprint(frame.copy()) == key
+    for column, value in [("notes", "A new note."), ("title", "Another title"), ("tags", ["Quantization", "RL"]), ("id", "x-1")]:
+        edited = frame.copy()
+        edited.at[edited.index[3], column] = value
+        assert text_fingerprint(edited) != key, column
+    edited = frame.copy()
+    edited.at[edited.index[3], "kind"] = "other"
+    assert text_fingerprint(edited) == key
+    assert text_fingerprint(frame.iloc[::-1]) != key
