@@ -174,7 +174,8 @@ def test_the_cache_key_follows_what_related_entries_read(frame):
 
     key = text_fingerprint(frame)
     assert text_fingerprint(frame.copy()) == key
-    for column, value in [("notes", "A new note."), ("title", "Another title"), ("tags", ["Quantization", "RL"]), ("id", "x-1")]:
+    edits = [("notes", "A new note."), ("title", "Another title"), ("tags", ["Quantization", "RL"]), ("id", "x-1")]
+    for column, value in edits:
         edited = frame.copy()
         edited.at[edited.index[3], column] = value
         assert text_fingerprint(edited) != key, column
