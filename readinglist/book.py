@@ -42,11 +42,11 @@ DATA_SOURCE = UNTAGGED_PAGE.replace(".html", ".qmd")
 
 
 def text_fingerprint(frame: pd.DataFrame) -> str:
-    """A hash of what related-entry scores depend on: ids and their title, abstract and notes."""
-    digest = hashlib.sha256()
-    for row in frame[["id", "title", "abstract", "notes"]].itertuples(index=False):
-        digest.update(json.dumps(list(row), ensure_ascii=False).encode())
-    return digest.hexdigest()[:24]
+    """A hash of what related entries depend on: ids, their title, abstract and notes, and their tags
+    (an entry without text is related by its tags)."""
+    columns = frame[["id", "title", "abstract", "notes"]].assign(tags=frame["tags"].map("\x1f".join))
+    hashes = pd.util.hash_pandas_object(columns, index=False).to_numpy()
+    return hashlib.sha256(hashes.tobytes() + str(len(frame)).encode()).hexdigest()[:24]
 
 
 @dataclass
@@ -179,6 +179,24 @@ class Book:
     def titles(self) -> dict[str, str]:
         return dict(zip(self.frame["id"], self.frame["title"], strict=True))
 
+    @cached_property
+    def card_keys(self) -> dict[str, str]:
+        """Entry id -> a hash of everything its card shows besides the page it is on: its row, its
+        related entries with their titles and homes, and the pages showing it in each of its chapters."""
+        out = {}
+        related, titles, homes = self.related, self.titles, self.homes
+        for entry_id, tags, key in zip(self.frame["id"], self.frame["tags"], self.row_keys, strict=True):
+            shown = [(r, titles.get(r), homes.get(r)) for r in related.get(entry_id, [])]
+            chapters = dict.fromkeys(self.topics.by_tag(t).chapter for t in tags)
+            places = [self.location(slug, entry_id) for slug in chapters]
+            out[entry_id] = hashlib.sha256(repr((key, shown, places)).encode()).hexdigest()[:16]
+        return out
+
+    @cached_property
+    def cards_key(self) -> str:
+        """A hash of what every card depends on besides its own :attr:`card_keys`: the topics and the code."""
+        return hashlib.sha256((repr(self.topics) + package_hash()).encode()).hexdigest()[:16]
+
     def context(self, page: str) -> CardContext:
         return CardContext(
             self.topics, page, self.related, self.titles, self.homes, bibtex, self.location, self.entry_parts
@@ -275,9 +293,18 @@ class Page:
         return [*figures, raw_html(loader_html(f"{self.root}{BUNDLE}"))] if figures else []
 
     def cards(self, frame: pd.DataFrame) -> str:
-        """The cards of ``frame``'s entries, newest first."""
+        """The cards of ``frame``'s entries, newest first (cached by the page, the cards' :attr:`Book.card_keys`
+        and :attr:`Book.cards_key`, so an edit assembles again only the pages whose cards it changes)."""
+        frame = newest_first(frame)
+        keys = self.book.card_keys
+        digest = hashlib.sha256(f"{self.path}\0{self.book.cards_key}".encode())
+        digest.update("".join(keys[i] for i in frame["id"]).encode())
+        name = "cards-" + re.sub(r"[^A-Za-z0-9]+", "-", self.path.removesuffix(".html"))
+        return self.book.cached(name, digest.hexdigest()[:24], lambda: self._cards(frame))
+
+    def _cards(self, frame: pd.DataFrame) -> str:
         ctx = self.book.context(self.path)
-        rows = [self.book.rows[i] for i in self.book.frame.index.get_indexer(newest_first(frame).index)]
+        rows = [self.book.rows[i] for i in self.book.frame.index.get_indexer(frame.index)]
         return "\n\n".join(card(row, ctx) for row in rows) + "\n"
 
     def link(self, entry_id: str, text: str) -> str:

@@ -30,8 +30,8 @@ schema) can take a title such as ``1e3``, ``yes`` or ``2025-09`` for a number, a
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
+from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from pathlib import Path
 from typing import Any
 
@@ -77,8 +77,10 @@ YAML_ESCAPES = str.maketrans({c: f"\\u{c:04x}" for c in [*range(0x7F, 0xA0), 0x2
 
 
 def _quoted(value: str) -> str:
-    """``value`` as a YAML double-quoted scalar."""
-    return json.dumps(value, ensure_ascii=False).translate(YAML_ESCAPES)
+    """``value`` as a YAML double-quoted scalar (``json.dumps(value, ensure_ascii=False)``, less the
+    encoder made per call, then the escapes above)."""
+    quoted = encode_basestring(value)
+    return quoted if quoted.isascii() and "\x7f" not in quoted else quoted.translate(YAML_ESCAPES)
 
 
 def dump_items(items: list[dict[str, Any]]) -> str:

@@ -2,20 +2,23 @@
 
 An entry's text is its title (counted twice: it is short and says the most), abstract and notes.
 Words are lowercased, accents stripped, English stop words and link boilerplate (``https``, ``url``)
-dropped; term frequencies are sublinear, and uni- and bigrams are used. Rows are L2-normalised, so
-the dot product of two rows is their cosine similarity. The weights are scikit-learn's
-``TfidfVectorizer(strip_accents="unicode", stop_words=STOP_WORDS, ngram_range=(1, 2),
-sublinear_tf=True)`` (the tests check it), computed here with numpy and scipy: importing
-scikit-learn alone took about 2 s.
+dropped; term frequencies are sublinear, and uni- and bigrams are used. Terms in more than
+:func:`term_limit` entries (1% of the list, and at least 50) are dropped as too common to tell
+which few entries are the closest. Rows are L2-normalised, so the dot product of two rows is their
+cosine similarity. The weights are scikit-learn's ``TfidfVectorizer(strip_accents="unicode",
+stop_words=STOP_WORDS, ngram_range=(1, 2), sublinear_tf=True, max_df=term_limit(n))`` (the tests
+check it), computed here with numpy and scipy: importing scikit-learn alone took about 2 s.
 
 * Only entries with a positive similarity are related, so an entry may get fewer than ``k``.
-* An entry whose text has no usable word (empty, or stop words only) is related instead to the
-  entries sharing most of its tags (ties by list order); it gets none when no entry shares a tag.
+* An entry with no term left (no text, stop words only, or only terms too common) is related
+  instead to the entries sharing most of its tags (ties by list order); it gets none when no entry
+  shares a tag.
 * Ties are broken by list order (the earlier entry first); an entry is never related to itself.
-* The similarity matrix is never held whole: rows are scored in blocks of about
-  :data:`BLOCK_CELLS` similarities (16 MB), each block against the rows from its own on only (the
-  matrix is symmetric), and only each row's ``k`` best are kept. Terms of a single entry are left
-  out of the products (they add nothing to a pair).
+* The similarity matrix is never held whole: it is computed as a sparse product, in blocks of rows
+  of at most :data:`BLOCK_CELLS` similarities (16 MB when dense), and only each row's ``k`` best are
+  kept. Terms of a single entry are left out of the products (they add nothing to a pair). Without
+  the limit, the synthetic 10,000-entry lists of ``bench/`` (whose texts reuse a few hundred
+  sentences) share a term in 98% of all pairs; with it, in under 1%.
 """
 
 from __future__ import annotations
@@ -28,6 +31,10 @@ import pandas as pd
 from scipy import sparse
 
 BLOCK_CELLS = 2_000_000
+# A term in more than 1% of the entries, and in more than 50, is too common to tell which few
+# entries are the closest: it is dropped (scikit-learn's max_df), which keeps the products sparse.
+COMMON_SHARE = 0.01
+COMMON_MIN = 50
 # scikit-learn's ENGLISH_STOP_WORDS (the Glasgow Information Retrieval Group's list), plus link words
 ENGLISH = """
     a about above across after afterwards again against all almost alone along already also
@@ -55,7 +62,14 @@ ENGLISH = """
 """
 STOP_WORDS = sorted(frozenset(ENGLISH.split()) | {"http", "https", "url", "www", "com", "org", "html"})
 STOP = frozenset(STOP_WORDS)
-TOKEN = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's token_pattern
+# scikit-learn's token_pattern is (?u)\b\w\w+\b; a greedy match of two or more word characters never
+# starts or ends inside a run of them, so the boundaries are implied (and cost a fifth of the time).
+TOKEN = re.compile(r"\w\w+")
+
+
+def term_limit(n: int) -> int:
+    """The most entries of an ``n``-entry list a term may occur in (``max_df``, as a count)."""
+    return max(COMMON_MIN, int(COMMON_SHARE * n))
 
 
 def entry_text(row: dict) -> str:
@@ -64,19 +78,39 @@ def entry_text(row: dict) -> str:
     return "\n".join([title, title, row["abstract"] or "", row["notes"] or ""])
 
 
+class _Fold(dict):
+    """``str.translate`` table dropping combining marks (each code point looked up once)."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        self[code] = out = "" if unicodedata.combining(char) else char
+        return out
+
+
+_FOLD = _Fold()
+
+
 def strip_accents(text: str) -> str:
     """``text`` decomposed (NFKD) without its combining marks; ASCII text as it is."""
     if text.isascii():
         return text
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    text = unicodedata.normalize("NFKD", text)
+    return text if text.isascii() else text.translate(_FOLD)
 
 
-def tfidf(texts: list[str]) -> sparse.csr_matrix:
-    """L2-normalised tf-idf rows of ``texts`` (an ``n x 0`` matrix when no text has a usable word).
+def max_count(max_df: float | int, n: int) -> int:
+    """The most texts a term may occur in, as scikit-learn reads ``max_df`` (a share when a float)."""
+    return int(max_df) if isinstance(max_df, int) else int(max_df * n)
+
+
+def tfidf(texts: list[str], max_df: float | int = 1.0) -> sparse.csr_matrix:
+    """L2-normalised tf-idf rows of ``texts`` (an ``n x 0`` matrix when no term is left).
 
     A text's terms are its words (lowercased, accents stripped, stop words dropped) and the pairs of
-    consecutive ones. Words are numbered by :func:`pandas.factorize` and the pair ``(v, w)`` of ``U``
-    words is the number ``U + v * U + w``, so terms are counted with numpy, never as strings.
+    consecutive ones; terms in more than ``max_df`` texts (a share of them when a float, as in
+    scikit-learn) are dropped. Words are numbered by :func:`pandas.factorize` and the pair
+    ``(v, w)`` of ``U`` words is the number ``U + v * U + w``, so terms are counted with numpy and
+    scipy, never as strings; columns are in term order.
     """
     n = len(texts)
     tokens = [TOKEN.findall(strip_accents(text.lower())) for text in texts]
@@ -92,17 +126,22 @@ def tfidf(texts: list[str]) -> sparse.csr_matrix:
     pair = doc[1:] == doc[:-1]  # consecutive usable words of one text
     terms = np.concatenate([word, size + word[:-1][pair] * size + word[1:][pair]])
     docs = np.concatenate([doc, doc[:-1][pair]])
-    span = size + size * size
-    keys, counts = np.unique(docs * span + terms, return_counts=True)  # sorted by text, then term
-    rows = keys // span
-    columns, column = np.unique(keys % span, return_inverse=True)
-    df = np.bincount(column, minlength=len(columns))
+    column, numbers = pd.factorize(terms)  # numbered as met; put in term order below
+    order = np.argsort(numbers)
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    counts = sparse.csr_matrix((np.ones(len(docs)), (docs, rank[column])), shape=(n, len(numbers)))
+    counts.sum_duplicates()  # each text's terms in term order, with their counts
+    df = np.bincount(counts.indices, minlength=counts.shape[1])
+    common = df > max_count(max_df, n)
+    if common.any():
+        counts = sparse.csr_matrix(counts[:, np.flatnonzero(~common)])
+        df = df[~common]
     idf = np.log((n + 1) / (df + 1)) + 1.0
-    data = (np.log(counts) + 1.0) * idf[column]
-    norms = np.sqrt(np.bincount(rows, weights=data * data, minlength=n))
-    data /= norms[rows]
-    indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=n))])
-    return sparse.csr_matrix((data, column, indptr), shape=(n, len(columns)))
+    counts.data = (np.log(counts.data) + 1.0) * idf[counts.indices]
+    norms = np.sqrt(np.asarray(counts.multiply(counts).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0  # a text with no term left keeps an empty row
+    return sparse.csr_matrix(sparse.diags(1.0 / norms) @ counts)
 
 
 def tag_matrix(tag_lists: list[list[str]]) -> sparse.csr_matrix:
@@ -148,26 +187,29 @@ def _grouped(rows: np.ndarray, cols: np.ndarray, n: int) -> list[list[int]]:
 def _best_pairs(matrix: sparse.csr_matrix, k: int) -> list[list[int]]:
     """For every row of ``matrix``, its ``k`` best other rows by dot product (positive ones only).
 
-    The product is symmetric, so each block of rows is multiplied by the rows from its own on only;
-    a block's scores give its rows' best among those and, read by column, the best of the block for
-    every later row. A row's ``k`` best are the best of these candidates (exactly the same scores:
-    both ways a pair's terms are summed in the same order)."""
+    The product is computed sparse, a block of rows at a time, and only each row's ``k`` best are
+    kept. A pair's terms are summed in term order whichever row comes first, so the scores are
+    symmetric to the last bit and ties are broken the same way from both sides."""
     n = matrix.shape[0]
     shared = np.flatnonzero(np.bincount(matrix.indices, minlength=matrix.shape[1]) > 1)
     matrix = sparse.csr_matrix(matrix[:, shared])  # a term of one row only adds nothing to a pair
+    matrix.sort_indices()
+    transposed = matrix.T.tocsr()
     block = max(1, BLOCK_CELLS // max(n, 1))
     found: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     for start in range(0, n, block):
-        end = min(n, start + block)
-        scores = (matrix[start:] @ matrix[start:end].T.tocsr()).toarray().T  # block x later rows
-        scores[np.arange(end - start), np.arange(end - start)] = 0.0  # never its own
-        rows, cols, values = top_k(scores, k)
-        found.append((rows + start, cols + start, values))
-        if end < n:
-            rows, cols, values = top_k(scores[:, end - start :].T, k)  # later rows' best of the block
-            found.append((rows + end, cols + start, values))
-    rows, cols, values = (np.concatenate(parts) for parts in zip(*found, strict=True))
-    rows, cols, _ = top_k_of(rows, cols, values, k)
+        product = matrix[start : start + block] @ transposed
+        if product.nnz > product.shape[0] * n // 4:  # mostly filled: partition each dense row
+            scores = product.toarray()
+            scores[np.arange(scores.shape[0]), np.arange(start, start + scores.shape[0])] = 0.0  # never its own
+            rows, cols, values = top_k(scores, k)
+        else:
+            coo = product.tocoo()
+            other = (coo.row + start != coo.col) & (coo.data > 0)  # never its own
+            rows, cols, values = top_k_of(coo.row[other], coo.col[other], coo.data[other], k)
+        found.append((rows + start, cols, values))
+    rows = np.concatenate([f[0] for f in found])
+    cols = np.concatenate([f[1] for f in found])
     return _grouped(rows, cols, n)
 
 
@@ -191,8 +233,9 @@ def related(frame: pd.DataFrame, k: int = 3) -> dict[str, list[str]]:
     ids = frame["id"].tolist()
     if k <= 0 or not ids:
         return {entry_id: [] for entry_id in ids}
-    records = frame[["title", "abstract", "notes"]].to_dict("records")
-    matrix = tfidf([entry_text(r) for r in records])
+    columns = zip(frame["title"], frame["abstract"], frame["notes"], strict=True)
+    texts = [entry_text({"title": t, "abstract": a, "notes": n}) for t, a, n in columns]
+    matrix = tfidf(texts, max_df=term_limit(len(ids)))
     best = dict(enumerate(_best_pairs(matrix, k))) if matrix.shape[1] else {}  # rows without text score 0
     without_text = np.flatnonzero(np.diff(matrix.indptr) == 0)
     if len(without_text):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pandas as pd
@@ -137,3 +138,9 @@ def test_hostile_strings_survive_the_yaml_round_trip_and_render_as_written(frame
         assert rendered_text(item["title"]) == re.sub(r"\s+", " ", row["title"]).strip()
         assert rendered_text(item["author"][0]) == row["authors"][0]
         assert not parse(to_html(item["title"])).find_all("script")
+
+
+@pytest.mark.parametrize("value", ["plain", 'q"uote\\', "\x00\x1f", "del\x7f", "\x85 \u2028 \ufeff", "ünïcode"])
+def test_quoted_is_json_with_yaml_escapes(value: str) -> None:
+    assert listing._quoted(value) == json.dumps(value, ensure_ascii=False).translate(listing.YAML_ESCAPES)
+    assert yaml.safe_load(listing._quoted(value)) == value

@@ -68,19 +68,30 @@ def test_same_result_on_every_run(frame, result):
     assert related(frame.copy(), k=3) == result
 
 
-def test_matches_a_brute_force_ranking_whatever_the_block_size(frame, monkeypatch):
-    """Dense cosine similarities over the same tf-idf, ranked by (score desc, list order)."""
+def sklearn_vectors(texts: list[str], max_df: float | int = 1.0):
+    return TfidfVectorizer(
+        strip_accents="unicode", stop_words=STOP_WORDS, ngram_range=(1, 2), sublinear_tf=True, max_df=max_df
+    ).fit_transform(texts)
+
+
+@pytest.mark.parametrize(("common_min", "block_rows"), [(50, 7), (8, 7), (8, 100), (4, 1)])
+def test_matches_a_brute_force_ranking(frame, monkeypatch, common_min, block_rows):
+    """Dense cosine similarities of scikit-learn's tf-idf with the same ``max_df``, ranked by (score
+    desc, list order), whatever the block size; with the shipped list's 59 entries, a limit of 50
+    drops no term and one of 8 or 4 drops many (as 1% of a list of 10,000 would)."""
+    monkeypatch.setattr(related_module, "COMMON_MIN", common_min)
+    limit = related_module.term_limit(len(frame))
+    assert limit == common_min
     text = [f"{t}\n{t}\n{a}\n{n}" for t, a, n in zip(frame["title"], frame["abstract"], frame["notes"], strict=True)]
-    vectors = TfidfVectorizer(
-        strip_accents="unicode", stop_words=STOP_WORDS, ngram_range=(1, 2), sublinear_tf=True
-    ).fit_transform(text)
+    vectors = sklearn_vectors(text, max_df=limit)
     sims = cosine_similarity(vectors)
     ids = list(frame["id"])
     expected = {}
     for i, entry_id in enumerate(ids):
         ranked = sorted((j for j in range(len(ids)) if j != i and sims[i, j] > 0), key=lambda j: (-sims[i, j], j))
         expected[entry_id] = [ids[j] for j in ranked[:5]]
-    monkeypatch.setattr(related_module, "BLOCK_CELLS", 7 * len(ids))  # 7 rows per block
+    assert vectors.getnnz(axis=1).all()  # every entry keeps a term, so none falls back on its tags
+    monkeypatch.setattr(related_module, "BLOCK_CELLS", block_rows * len(ids))
     got = related(frame, k=5)
     for entry_id in ids:
         if got[entry_id] != expected[entry_id]:  # allow only float-rounding swaps of equal scores
@@ -90,19 +101,41 @@ def test_matches_a_brute_force_ranking_whatever_the_block_size(frame, monkeypatc
             np.testing.assert_allclose(got_scores, want_scores, rtol=1e-9)
 
 
-def test_the_weights_are_scikit_learns(frame):
+def test_a_low_limit_changes_the_ranking(frame, monkeypatch):
+    """The limit is not a no-op: on the shipped list, 4 changes the neighbours of most entries."""
+    default = related(frame, k=3)
+    monkeypatch.setattr(related_module, "COMMON_MIN", 4)
+    low = related(frame, k=3)
+    assert sum(default[i] != low[i] for i in default) > len(default) // 2
+
+
+def test_the_limit_grows_with_the_list():
+    assert [related_module.term_limit(n) for n in (0, 59, 5_000, 10_000, 100_000)] == [50, 50, 50, 100, 1_000]
+
+
+@pytest.mark.parametrize("max_df", [1.0, 0.5, 0.1, 4, 12])
+def test_the_weights_are_scikit_learns(frame, max_df):
     """The tf-idf rows are TfidfVectorizer's (uni- and bigrams, sublinear tf, accents stripped, the
-    same stop words): the cosine similarities of every pair agree, text with accents and digits included."""
+    same stop words, the same ``max_df``, as a share or a count): the cosine similarities of every
+    pair agree, text with accents and digits included."""
     assert set(STOP_WORDS) == set(ENGLISH_STOP_WORDS) | {"http", "https", "url", "www", "com", "org", "html"}
     texts = [entry_text(r) for r in frame[["title", "abstract", "notes"]].to_dict("records")]
     texts += ["Café naïve façade résumé, the ﬁnal Ångström", "the cafe: naive facade; final angstrom units", ""]
-    texts += ["GPT-4o and o3: 2x faster; x_1 __init__ ß", "gpt 4o, O3 and x_1 __INIT__ ss"]
-    vectors = TfidfVectorizer(
-        strip_accents="unicode", stop_words=STOP_WORDS, ngram_range=(1, 2), sublinear_tf=True
-    ).fit_transform(texts)
-    ours = tfidf(texts)
+    texts += ["GPT-4o and o3: 2x faster; x_1 __init__ ß", "gpt 4o, O3 and x_1 __INIT__ ss", "Σίσυφος ΣΊΣΥΦΟΣ a_b c"]
+    vectors = sklearn_vectors(texts, max_df)
+    ours = tfidf(texts, max_df)
     assert ours.shape == vectors.shape
     np.testing.assert_allclose((ours @ ours.T).toarray(), (vectors @ vectors.T).toarray(), rtol=0, atol=1e-12)
+
+
+def test_an_entry_whose_terms_are_all_too_common_is_related_by_shared_tags(monkeypatch):
+    monkeypatch.setattr(related_module, "COMMON_MIN", 2)
+    texts = ["fp4 training", "fp4 training", "fp4 training", "model merging", "merging weights"]
+    frame = small_frame(texts, [["Q"], ["Q"], ["R"], ["R"], ["M"]])
+    out = related(frame, k=3)
+    assert out["e0"] == ["e1"]  # "fp4", "training" and "fp4 training" are in 3 entries: only tags are left
+    assert out["e2"] == ["e3"]
+    assert out["e3"] == ["e4"]  # "merging", in 2 entries, is kept
 
 
 def test_ties_are_broken_by_list_order():
@@ -132,3 +165,21 @@ def test_degenerate_inputs():
     assert related(small_frame([]), k=3) == {}
     assert related(small_frame(["a b", "c d"]), k=3) == {"e0": [], "e1": []}  # no usable word at all
     assert related(small_frame(["fp4 training", "fp4 training"]), k=0) == {"e0": [], "e1": []}
+
+
+def test_the_cache_key_follows_what_related_entries_read(frame):
+    """Book.related is cached by text_fingerprint: it changes with the ids, texts and tags, not with
+    columns the scores do not read."""
+    from readinglist.book import text_fingerprint
+
+    key = text_fingerprint(frame)
+    assert text_fingerprint(frame.copy()) == key
+    edits = [("notes", "A new note."), ("title", "Another title"), ("tags", ["Quantization", "RL"]), ("id", "x-1")]
+    for column, value in edits:
+        edited = frame.copy()
+        edited.at[edited.index[3], column] = value
+        assert text_fingerprint(edited) != key, column
+    edited = frame.copy()
+    edited.at[edited.index[3], "kind"] = "other"
+    assert text_fingerprint(edited) == key
+    assert text_fingerprint(frame.iloc[::-1]) != key

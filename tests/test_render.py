@@ -130,3 +130,50 @@ def test_the_pre_render_keeps_the_descriptions_in_step_with_the_topics(proj: Pat
     source = (proj / "chapters" / "rl.qmd").read_text(encoding="utf-8")
     assert chapters.description_line("Rewards, as of today.") in source.splitlines()
     assert "chapters/rl.qmd: the description does not follow the topics of RL: rewritten" in capsys.readouterr().out
+
+
+def test_cached_cards_are_the_cards_of_the_current_list(proj: Path) -> None:
+    """Cards are reused by page and by what each card shows: after edits of a note, a title and a tag,
+    every page's cells are what a book without any cache computes, and only pages showing a card
+    the edits change are assembled again."""
+    render.refresh(proj)
+    fp4 = "2505.19115"  # FP4 All the Way: related to the other FP4 papers, whose cards name its title
+    mxfp4 = "2502.20586"  # related to FP4 All the Way; its home moves from Pretraining to Quantization
+    related = Book.load().related
+    related_to_fp4 = [i for i, others in related.items() if fp4 in others]
+    linking_to_mxfp4 = [i for i, others in related.items() if mxfp4 in others and i not in [fp4, *related_to_fp4]]
+    assert related_to_fp4 and linking_to_mxfp4
+    edit_csv(proj / "data" / "papers.csv", set_field(fp4, title="FP4 training, all the way"))
+    edit_csv(proj / "data" / "papers.csv", set_field("2509.02534", notes="A new note. It says something else."))
+    edit_csv(proj / "data" / "papers.csv", set_field(mxfp4, tags="Quantization; Pretrain"))
+    assembled: list[str] = []
+    original = Book.context
+
+    def context(self: Book, page: str):
+        assembled.append(page)
+        return original(self, page)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Book, "context", context)
+        render.refresh(proj)
+    fresh = Book.load()
+    fresh.cache_dir = None
+    stored = render.read_store(render.inputs_key())
+    assert stored == {path: page.cell_outputs() for path, page in fresh.pages().items()}
+    assert fresh.homes[mxfp4] == "chapters/quantization.html" and mxfp4 in fresh.related[fp4]
+    showing = {fresh.homes[i] for i in [fp4, "2509.02534", mxfp4, *related_to_fp4, *linking_to_mxfp4]}
+    assert set(assembled) >= showing | {"chapters/pretraining.html"}
+    assert len(set(assembled)) < len(fresh.pages()) - 2, "the other pages' cards were reused"
+
+
+@pytest.mark.parametrize("shown", ["titles", "homes"])
+def test_a_card_key_changes_with_the_titles_and_homes_of_its_related_entries(shown: str) -> None:
+    book = Book.load()
+    book.cache_dir = None
+    moved = "2502.20586"
+    other = Book(book.frame, book.topics, None)
+    other.__dict__["related"] = book.related
+    other.__dict__[shown] = {**getattr(book, shown), moved: "something else"}
+    changed = {i for i, key in book.card_keys.items() if other.card_keys[i] != key}
+    assert changed == {i for i, others in book.related.items() if moved in others}
+    assert changed
