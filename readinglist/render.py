@@ -45,7 +45,14 @@ PACKAGE = Path(__file__).resolve().parent
 DATA_FILES = ("papers.csv", "topics.csv", "introduction.md", "feed.toml")
 LIBRARIES = ("pandas", "altair", "vl-convert-python", "numpy", "scipy")
 MANIFEST = "readinglist.json"
-GENERATED = ("_assets/vega-bundle.js", "references.bib", "references-biblatex.bib", "feed.xml", "all-entries.yml")
+GENERATED = (
+    "_assets/vega-bundle.js",
+    "_assets/charts/charts.json",
+    "references.bib",
+    "references-biblatex.bib",
+    "feed.xml",
+    "all-entries.yml",
+)
 
 
 def package_hash() -> str:
