@@ -9,6 +9,7 @@ white. The pre-render writes them to ``_assets/charts/<figure id>.png``; a chart
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,6 +26,21 @@ STAMP = "charts.json"
 PPI = 300
 SCALE = 3 * 72 / PPI
 BACKGROUND = "white"
+
+
+#: What a chart's caption and alt text say of reading it in a browser (click a dot, drag the time
+#: axis), which an image on paper cannot do; its time axis shows every month instead.
+INTERACTIVE = (
+    re.compile(r" \(click a dot to open it\)"),
+    re.compile(r" The axis opens on [^;.]*; drag the chart sideways to see [^.]*\."),
+)
+
+
+def paper_text(text: str) -> str:
+    """A chart's caption or alt text for its image: without what only the browser's chart can do."""
+    for pattern in INTERACTIVE:
+        text = pattern.sub("", text)
+    return text
 
 
 def image_path(figure_id: str) -> str:

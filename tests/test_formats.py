@@ -20,6 +20,7 @@ import pytest
 
 from readinglist.book import Book
 from readinglist.plaintext import readable
+from readinglist.static import paper_text
 
 from .conftest import ROOT
 from .expected import csv_rows
@@ -131,10 +132,13 @@ def test_the_pdf_renders_math_and_keeps_unicode(pdf_pages: list[str]) -> None:
     assert headings and not any("$" in line for line in headings)
 
 
-def test_every_chart_is_an_image_in_the_pdf(pdf: Path, figures: list) -> None:
+def test_every_chart_is_an_image_in_the_pdf(pdf: Path, pdf_pages: list[str], figures: list) -> None:
     images = pdf_images(pdf)
     assert len(images) == len(figures) == 4 + 2 * len(Book.load().topics.chapters())
     assert all(width >= 900 for width, _ in images), "drawn at print resolution"
+    text = words("\n".join(pdf_pages))
+    assert all(words(paper_text(fig.caption)) in text for fig in figures), "every caption, for paper"
+    assert "drag the chart" not in "\n".join(pdf_pages) and "click a dot" not in "\n".join(pdf_pages)
 
 
 def test_the_pdfs_fonts_are_embedded(pdf: Path) -> None:
@@ -201,7 +205,7 @@ def test_the_epub_has_every_chart_as_an_image_and_no_script(epub_texts: dict[str
     images = re.findall(r"<img [^>]*>", html)
     assert len(images) == len(figures)
     alts = sorted(parse(img).find_all("img")[0].attrs.get("alt", "") for img in images)
-    assert alts == sorted(" ".join(fig.alt.split()) for fig in figures)
+    assert alts == sorted(" ".join(paper_text(fig.alt).split()) for fig in figures)
     assert "<details" not in html, "nothing is folded in the EPUB"
 
 

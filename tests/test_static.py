@@ -140,3 +140,19 @@ def test_a_card_is_unfolded_outside_html(book: Book) -> None:
     last_words = " ".join(row["abstract"].split()[-6:])
     assert last_words in " ".join(typst.split()), "the whole abstract is there"
     assert "Also in" in typst or "Related" in typst
+
+
+def test_paper_captions_say_nothing_of_clicking_or_dragging(figures: list[charts.Figure]) -> None:
+    changed = 0
+    for fig in figures:
+        for text in (fig.caption, fig.alt):
+            paper = static.paper_text(text)
+            assert "drag" not in paper and "click" not in paper, fig.id
+            changed += paper != text
+    assert changed, "the shipped list's timelines open on recent months and link their dots"
+    fig = next(f for f in figures if f.id == "fig-rl-timeline")
+    md = charts.figure_markdown(fig, "x.png")
+    html_caption = " ".join(parse(to_html(md)).all_text().split())
+    assert " ".join(fig.caption.split()) in html_caption
+    typst = " ".join(to_typst(md).split())
+    assert " ".join(static.paper_text(fig.caption).split()) in typst and "click" not in typst
