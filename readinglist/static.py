@@ -28,10 +28,11 @@ SCALE = 3 * 72 / PPI
 BACKGROUND = "white"
 
 
-#: What a chart's caption and alt text say of reading it in a browser (click a dot, drag the time
-#: axis), which an image on paper cannot do; its time axis shows every month instead.
+#: What a chart's caption and alt text say of reading it in a browser (click a dot, hover a bar,
+#: drag the time axis), which an image on paper cannot do; its time axis shows every month instead.
 INTERACTIVE = (
     re.compile(r" \(click a dot to open it\)"),
+    re.compile(r" \(hover a bar for the counts\)"),
     re.compile(r" The axis opens on [^;.]*; drag the chart sideways to see [^.]*\."),
 )
 
