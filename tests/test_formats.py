@@ -228,3 +228,14 @@ def test_the_html_book_keeps_its_anchors_and_folds(rendered_book: Path) -> None:
     assert cards and all("--" not in c.attrs["id"] for c in cards)
     assert len(page.find_all("details", "paper-more")) == len(cards)
     assert not page.find_all("img"), "the HTML draws its charts, it shows no image of them"
+
+
+def test_the_epub_marks_the_notes_in_green(epub: Path, epub_texts: dict[str, str]) -> None:
+    with zipfile.ZipFile(epub) as archive:
+        css = "\n".join(archive.read(n).decode("utf-8") for n in archive.namelist() if n.endswith(".css"))
+    assert re.search(r"\.curator-notes\s*\{[^}]*border-left:[^;]*#2e7d32", css)
+    html = "\n".join(epub_texts.values())
+    noted = {r["id"] for r in ROWS if r["notes"].strip()}
+    boxes = len(re.findall(r'<div class="curator-notes">', html))
+    cards = re.findall(r'<div id="[^"]+--([^"]+)" class="paper-card has-notes">', html)
+    assert set(cards) == noted and boxes == len(cards), "each noted card, in each of its chapters"
