@@ -82,15 +82,13 @@ def main() -> None:
             rows.append((f"{fmt}, nothing changed", median(lambda fmt=fmt: render(project, "--to", fmt))))
         rows.append(("all formats, nothing changed", median(lambda: render(project))))
         rows += [(f"{fmt}, cold (every page executed for it)", seconds) for fmt, seconds in cold.items()]
-        pdf = next((project / "_book").glob("*.pdf"), None)
-        epub = next((project / "_book").glob("*.epub"), None)
+        sizes = {p.name: p.stat().st_size for p in (project / "_book").glob("*.*") if p.suffix in (".pdf", ".epub")}
     print(f"| render | seconds (median of {args.runs}) |")
     print("| --- | ---: |")
     for name, seconds in rows:
         print(f"| {name} | {seconds:.1f} |")
-    for path in (pdf, epub):
-        if path is not None:
-            print(f"{path.name}: {path.stat().st_size / 1e6:.1f} MB")
+    for name, size in sizes.items():
+        print(f"{name}: {size / 1e6:.1f} MB")
 
 
 if __name__ == "__main__":
