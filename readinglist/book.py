@@ -23,7 +23,7 @@ from . import bibtex, feed, listing, project, split, static, store
 from .bundle import write_vega_bundle
 from .cards import CardContext, card, fixed_parts, html_only, raw_html, root_of, title_of
 from .entries import has_notes, has_tags, newest_first
-from .files import atomic_write
+from .files import atomic_write, write_generated
 from .render import package_hash
 from .schema import COLUMNS
 from .split import SubPage
@@ -34,6 +34,9 @@ if TYPE_CHECKING:
     from .charts import Figure
 
 BUNDLE = "_assets/vega-bundle.js"
+#: The whole list's dated entries per month (``charts.list_months``), which every chapter's timeline
+#: loads when drawn: an entry added to one chapter then changes no other chapter's page.
+LIST_MONTHS = "_assets/list-months.json"
 CHART_COLUMNS = ("id", "title", "url", "date", "date_precision", "tags", "notes")
 DATA_SOURCE = UNTAGGED_PAGE.replace(".html", ".qmd")
 
@@ -213,6 +216,8 @@ class Book:
         """What the pages link to besides themselves: the vega bundle, the charts' images for the
         PDF and the EPUB, BibTeX, the feed, the listing."""
         write_vega_bundle(root / BUNDLE)
+        months = self.cached("list-months", self.chart_key, self._list_months)
+        write_generated(root / LIST_MONTHS, json.dumps(months, separators=(",", ":")) + "\n")
         static.write_chart_images(self.figures(), root, self.chart_key)
         parts = self.entry_parts
         bibtex.write_bibliography(self.frame, root / "references.bib", {i: p["bib"] for i, p in parts.items()})
@@ -220,6 +225,11 @@ class Book:
         bibtex.write_biblatex(self.frame, root / "references-biblatex.bib", biblatex)
         feed.write_feed(self.frame, project.site_url(root), self.topics, root / "feed.xml")
         listing.write_listing(self.frame, self.topics, root / "all-entries.yml", self.homes)
+
+    def _list_months(self) -> list[dict[str, Any]]:
+        from .charts import list_months
+
+        return list_months(self.chart_frame)
 
     def figures(self) -> list[Figure]:
         """Every chart of the book, in page order."""
@@ -321,7 +331,7 @@ class ChapterPage(Page):
     def figure_list(self) -> list[Figure]:
         from .charts import chapter_figures
 
-        return chapter_figures(self.book.chart_frame, self.book.topics, self.chapter)
+        return chapter_figures(self.book.chart_frame, self.book.topics, self.chapter, f"{self.root}{LIST_MONTHS}")
 
     def entries(self) -> str:
         """The cards, or for a cut chapter the list of its sub-pages and the map that sends an old

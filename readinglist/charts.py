@@ -13,7 +13,7 @@ import json
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import combinations
 from pathlib import Path
 from typing import Any
@@ -81,6 +81,8 @@ class Figure:
     chart: alt.TopLevelMixin
     caption: str
     alt: str
+    #: The rows of the data the chart loads by URL when drawn, by URL (see :func:`inline_spec`).
+    loaded: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not SLUG.fullmatch(self.id):
@@ -470,22 +472,28 @@ def _tags_phrase(chapter: Chapter) -> str:
     return tags[0] if len(tags) == 1 else ", ".join(tags[:-1]) + " or " + tags[-1]
 
 
-def chapter_timeline(frame: pd.DataFrame, topics: Topics, chapter: Chapter) -> Figure:
-    """The chapter's entries per month (one dot each, linked to the paper) on top of the rest of the list."""
+def list_months(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """The whole list's dated entries per month, ``{"month": "YYYY-MM", "entries": n}``, oldest first:
+    the grey bars of every chapter's timeline (the book serves them as one file, ``book.LIST_MONTHS``)."""
+    return [{"month": m, "entries": n} for m, n in sorted(Counter(m for m in _months(frame) if m).items())]
+
+
+def chapter_timeline(frame: pd.DataFrame, topics: Topics, chapter: Chapter, months_url: str | None = None) -> Figure:
+    """The chapter's entries per month (one dot each, linked to the paper) over the whole list's.
+
+    The whole list's grey bars come from :func:`list_months`: written into the spec, or with
+    ``months_url`` loaded from that URL when the chart is drawn (the spec then holds only the
+    chapter's entries)."""
     entry_tags = _entry_tags(frame, topics)
     inside = _in_chapter(entry_tags, chapter)
     months = _months(frame)
     own = set(chapter.tags)
-    rest: Counter[str] = Counter()
     dots: list[dict[str, Any]] = []
     rows = zip(frame["id"], frame["title"], frame["url"], frame["date"], frame["date_precision"], strict=True)
     for (entry_id, title, url, date, precision), month, tags, is_in in zip(
         rows, months, entry_tags, inside, strict=True
     ):
-        if month is None:
-            continue
-        if not is_in:
-            rest[month] += 1
+        if month is None or not is_in:
             continue
         dots.append(
             {
@@ -499,23 +507,18 @@ def chapter_timeline(frame: pd.DataFrame, topics: Topics, chapter: Chapter) -> F
         )
     dots.sort(key=lambda d: (d["date"], d["title"]))
     per_month = Counter(dot.pop("month") for dot in dots)
-    bars = [{"month": m, "chapter": per_month[m], "rest": n} for m, n in sorted(rest.items())]
-    focus = _focus(months)  # the whole list's, so every chapter opens on the same months
+    focus = _focus([m for m, is_in in zip(months, inside, strict=True) if is_in])  # the chapter's own span
     legend = _tag_legend(list(chapter.tags)) if len(chapter.tags) > 1 else None
     y_axis = alt.Axis(tickMinStep=1, format="d")
+    whole_list = list_months(frame)
+    list_data = alt.UrlData(months_url, format=alt.DataFormat(type="json")) if months_url else _data(whole_list)
     rest_layer = (
-        alt.Chart(_data(bars))
-        .transform_calculate(total="datum.chapter + datum.rest")
+        alt.Chart(list_data)
         .mark_bar(**REST_BARS, clip=True)
         .encode(
             x=_month_x(focus),
-            y=alt.Y("chapter:Q", title="Entries per month", axis=y_axis),
-            y2="total:Q",
-            tooltip=[
-                _month_tooltip(),
-                alt.Tooltip("rest:Q", title="Rest of the list"),
-                alt.Tooltip("chapter:Q", title="This chapter"),
-            ],
+            y=alt.Y("entries:Q", title="Entries per month", axis=y_axis),
+            tooltip=[_month_tooltip(), alt.Tooltip("entries:Q", title="Entries in the whole list")],
         )
     )
     # The month and the dot's place in its month's column are computed in the chart, not embedded.
@@ -543,33 +546,31 @@ def chapter_timeline(frame: pd.DataFrame, topics: Topics, chapter: Chapter) -> F
     if focus:
         rest_layer = rest_layer.add_params(_pan())
     chart = alt.layer(rest_layer, dot_layer).properties(width=RESPONSIVE, height=200)
-    n_in, n_rest = len(dots), sum(rest.values())
+    n_in = len(dots)
     if per_month:
         alt_text = (
             f"Timeline of the {n_in} dated {_plural(n_in, 'entries')} of the chapter {chapter.title}, "
             f"one dot per entry from {_month_name(min(per_month))} to {_month_name(max(per_month))}, "
-            f"over grey bars for the {n_rest} other dated {_plural(n_rest, 'entries')} of the list. "
+            "over grey bars for the whole list's dated entries per month. "
             f"{_busiest(per_month)}"
         ).strip()
     else:
-        alt_text = (
-            f"Timeline of the list per month in grey ({n_rest} dated entries); the chapter {chapter.title} "
-            "has no dated entry."
-        )
+        alt_text = f"Timeline of the list per month in grey; the chapter {chapter.title} has no dated entry."
     left_out = _left_out(frame, inside, "entries of this chapter")
     if focus:
-        older = sum(1 for m, is_in in zip(months, inside, strict=True) if is_in and m and m < focus.start)
+        older = focus.older
         left_out += (
-            f" The axis opens on {_month_name(focus.start)} to {_month_name(focus.end)}, like the list's timeline; "
-            "drag the chart sideways to see older entries" + (f" ({older} of this chapter)." if older else ".")
+            f" The axis opens on {_month_name(focus.start)} to {_month_name(focus.end)}, the span of the chapter's"
+            f" newest entries; drag the chart sideways to see the {older} older {_plural(older, 'entries')}."
         )
     alt_text += left_out
     caption = (
         f"Entries tagged {_tags_phrase(chapter)} per month, one dot per entry (click a dot to open it), "
-        "on top of the rest of the list in grey." + left_out
+        "over the whole list's entries per month in grey." + left_out
     )
     title = "Entries of this chapter per month"  # the page names the chapter; a phone fits this
-    return Figure(f"fig-{chapter.slug}-timeline", _finish(chart, title, alt_text), caption, alt_text)
+    loaded = {months_url: whole_list} if months_url else {}
+    return Figure(f"fig-{chapter.slug}-timeline", _finish(chart, title, alt_text), caption, alt_text, loaded)
 
 
 def chapter_cooccurrence(frame: pd.DataFrame, topics: Topics, chapter: Chapter) -> Figure:
@@ -607,9 +608,11 @@ def chapter_cooccurrence(frame: pd.DataFrame, topics: Topics, chapter: Chapter) 
     return Figure(f"fig-{chapter.slug}-cooccurrence", _finish(chart, title, alt_text), caption, alt_text)
 
 
-def chapter_figures(frame: pd.DataFrame, topics: Topics, chapter: Chapter) -> list[Figure]:
-    """A chapter's figures, in page order."""
-    return [chapter_timeline(frame, topics, chapter), chapter_cooccurrence(frame, topics, chapter)]
+def chapter_figures(
+    frame: pd.DataFrame, topics: Topics, chapter: Chapter, months_url: str | None = None
+) -> list[Figure]:
+    """A chapter's figures, in page order (``months_url``: see :func:`chapter_timeline`)."""
+    return [chapter_timeline(frame, topics, chapter, months_url), chapter_cooccurrence(frame, topics, chapter)]
 
 
 # ---------------------------------------------------------------- HTML and Markdown
@@ -636,12 +639,27 @@ def _attribute(text: str) -> str:
     return html.escape(text, quote=True).replace("\u2028", "&#8232;").replace("\u2029", "&#8233;")
 
 
+def inline_spec(fig: Figure) -> dict[str, Any]:
+    """The figure's spec with the data it loads by URL written in (:attr:`Figure.loaded`), to lay it
+    out or draw it offline."""
+
+    def inline(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {
+                k: {"values": fig.loaded[v["url"]]} if k == "data" and isinstance(v, dict) and "url" in v else inline(v)
+                for k, v in node.items()
+            }
+        return [inline(v) for v in node] if isinstance(node, list) else node
+
+    return inline(spec(fig))
+
+
 def drawn_height(fig: Figure) -> int:
     """The height in pixels of the drawn chart, which does not depend on its width: laid out
     offline by vl-convert with the light theme, whose sizes the dark one shares."""
     import vl_convert
 
-    scene = vl_convert.vegalite_to_scenegraph(spec(fig), vl_version=VL_VERSION, config=THEMES["light"])
+    scene = vl_convert.vegalite_to_scenegraph(inline_spec(fig), vl_version=VL_VERSION, config=THEMES["light"])
     return math.ceil(scene["height"])
 
 

@@ -47,6 +47,7 @@ LIBRARIES = ("pandas", "altair", "vl-convert-python", "numpy", "scipy")
 MANIFEST = "readinglist.json"
 GENERATED = (
     "_assets/vega-bundle.js",
+    "_assets/list-months.json",
     "_assets/charts/charts.json",
     "references.bib",
     "references-biblatex.bib",

@@ -1,9 +1,10 @@
 """Charts as images for the formats without JavaScript (the PDF and the EPUB).
 
-Each chart is drawn offline by vl-convert from the same Vega-Lite spec the HTML page draws
-(:func:`readinglist.charts.spec`, data inline), as a PNG at print resolution in the light theme on
-white. The pre-render writes them to ``_assets/charts/<figure id>.png``; a chart's Markdown
-(:func:`readinglist.charts.figure_markdown`) shows the image in every format but HTML.
+Each chart is drawn offline by vl-convert from the same Vega-Lite spec the HTML page draws, with
+the data it loads by URL written in (:func:`readinglist.charts.inline_spec`), as a PNG at print
+resolution in the light theme on white. The pre-render writes them to
+``_assets/charts/<figure id>.png``; a chart's Markdown (:func:`readinglist.charts.figure_markdown`)
+shows the image in every format but HTML.
 """
 
 from __future__ import annotations
@@ -53,9 +54,9 @@ def static_spec(fig: Figure) -> dict[str, Any]:
     """The figure's spec for a fixed page: as wide as the HTML text column instead of its
     container, on a white background, and a time axis over every month (on paper the older
     months cannot be dragged into view)."""
-    from .charts import WIDTH, spec
+    from .charts import WIDTH, inline_spec
 
-    result = spec(fig)
+    result = inline_spec(fig)  # the data the HTML chart loads by URL, written in
     if result.get("width") == "container":
         result["width"] = WIDTH
     result["background"] = BACKGROUND

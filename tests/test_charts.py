@@ -214,9 +214,31 @@ def test_chapter_timeline_counts(frame, topics, slug):
         assert dot["title"] == (row["title"] or f"Untitled entry ({row['id']})")
         assert dot["date"] == row["date"]
         assert dot["tags"] == ", ".join(tags_of(row))
-    bars = layer_values(spec, layer_with(spec, "bar"))
-    assert {b["month"]: b["rest"] for b in bars} == dict(rest)
-    assert all(b["chapter"] == inside[b["month"]] for b in bars), "grey bars start on top of the chapter's dots"
+    bar = layer_with(spec, "bar")
+    assert {b["month"]: b["entries"] for b in layer_values(spec, bar)} == dict(inside + rest), "the whole list"
+    assert bar["encoding"]["y"]["field"] == "entries" and "transform" not in bar
+
+
+def test_chapter_timeline_loads_the_whole_list(frame, topics):
+    """In the book, the grey bars come from one file: a chapter's spec holds only its own entries, so an
+    entry added to another chapter leaves it unchanged."""
+    rl = topics.chapter("rl")
+    url = "../_assets/list-months.json"
+    spec = charts.spec(charts.chapter_timeline(frame, topics, rl, url))
+    assert layer_with(spec, "bar")["data"] == {"url": url, "format": {"type": "json"}}
+
+    def svg(spec: dict[str, Any]) -> str:
+        return re.sub(r"clip\d+", "clip", vl_convert.vegalite_to_svg(spec, charts.VL_VERSION))  # a global counter
+
+    inline = svg(charts.spec(charts.chapter_timeline(frame, topics, rl)))
+    assert svg(charts.inline_spec(charts.chapter_timeline(frame, topics, rl, url))) == inline, "the same chart"
+    row = {"id": "2511.00001", "title": "A", "url": "https://example.org/a", "date": "2025-11", "tags": "MoE"}
+    more = make_frame([*csv_rows(), row])
+    assert charts.spec(charts.chapter_timeline(more, topics, rl, url)) == spec
+    assert charts.list_months(more) != charts.list_months(frame)
+    assert charts.drawn_height(charts.chapter_timeline(frame, topics, rl, url)) == charts.drawn_height(
+        charts.chapter_timeline(frame, topics, rl)
+    )
 
 
 @pytest.mark.parametrize("slug", list(CHAPTER_TAGS))

@@ -91,3 +91,28 @@ def test_a_missing_generated_file_is_written_again(proj: Path) -> None:
     (proj / "feed.xml").unlink()
     render.refresh(proj)
     assert (proj / "feed.xml").exists()
+
+
+def test_an_added_entry_changes_the_charts_of_its_own_pages_only(proj: Path) -> None:
+    """Every chapter's timeline draws the rest of the list from one file (``_assets/list-months.json``),
+    so a new entry re-executes the preface, its own chapter and the pages whose cards change (their
+    related entries), not every chapter."""
+    pages = list(Book.load().pages())
+    render.refresh(proj)
+    freeze_all(proj, pages)
+    before = render.read_store(render.inputs_key())
+    months_file = proj / "_assets" / "list-months.json"
+    months = {r["month"]: r["entries"] for r in json.loads(months_file.read_text(encoding="utf-8"))}
+    new = {"id": "2611.00001", "title": "Low-bit training with stochastic rounding", "kind": "paper"}
+    new |= {"url": "https://arxiv.org/abs/2611.00001", "date": "2026-11", "tags": "Quantization", "added": "2026-11-28"}
+    edit_csv(proj / "data" / "papers.csv", lambda rows: [dict.fromkeys(rows[0], "") | new, *rows])
+    stale = render.refresh(proj)
+    after = render.read_store(render.inputs_key())
+    assert set(stale) == {p for p in pages if before[p] != after[p]}
+    charted = {p for p in pages if before[p].get("charts") != after[p].get("charts")}
+    assert charted == {"index.qmd", "chapters/quantization.qmd"}
+    assert all(before[p]["entries"] != after[p]["entries"] for p in set(stale) - charted), "only their cards change"
+    assert len(stale) <= 4, stale
+    assert {r["month"]: r["entries"] for r in json.loads(months_file.read_text(encoding="utf-8"))} == months | {
+        "2026-11": months.get("2026-11", 0) + 1
+    }

@@ -1,0 +1,111 @@
+"""Lighthouse scores of the rendered book (``_book/``), served with gzip as GitHub Pages serves it.
+
+Serves ``_book/`` on 127.0.0.1 (text files gzip-compressed), runs Lighthouse's default mobile audit
+on each page with Debian's Chromium, and prints the four category scores and the first contentful
+paint, as the median of ``--runs`` audits. Lighthouse is not a project dependency: install it
+anywhere (``npm i lighthouse@12`` in a scratch folder) and pass its path with ``--lighthouse``.
+
+Run: `.venv/bin/python bench/lighthouse.py --lighthouse /path/to/node_modules/.bin/lighthouse`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import http.server
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import tempfile
+import threading
+from functools import partial
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = ["index.html", "chapters/rl.html", "all-entries.html", "appendices/data.html"]
+CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
+COMPRESSED = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt")
+CHROME_FLAGS = (
+    "--headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking "
+    "--disable-component-update --disable-sync"
+)
+
+
+class GzipHandler(http.server.SimpleHTTPRequestHandler):
+    """Static files, text ones gzip-compressed when the client accepts it."""
+
+    def send_head(self):  # type: ignore[override]
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        gzip_ok = "gzip" in self.headers.get("Accept-Encoding", "")
+        if not (gzip_ok and path.suffix in COMPRESSED and path.is_file()):
+            return super().send_head()
+        body = gzip.compress(path.read_bytes(), 6)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return _Body(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+class _Body:
+    """The file-like object ``SimpleHTTPRequestHandler`` copies to the client."""
+
+    def __init__(self, data: bytes):
+        self.data = data
+
+    def read(self, *_: object) -> bytes:
+        data, self.data = self.data, b""
+        return data
+
+    def close(self) -> None:
+        pass
+
+
+def audit(lighthouse: str, url: str) -> dict[str, float]:
+    """One mobile audit of ``url``: the category scores (0-100) and the first contentful paint (s)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "report.json"
+        env = os.environ | {"CHROME_PATH": os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")}
+        command = [lighthouse, url, "--quiet", "--output=json", f"--output-path={out}"]
+        command += [f"--chrome-flags={CHROME_FLAGS}", f"--only-categories={','.join(CATEGORIES)}"]
+        subprocess.run(command, env=env, check=True, capture_output=True, timeout=300)
+        report = json.loads(out.read_text(encoding="utf-8"))
+    scores = {name: round(report["categories"][name]["score"] * 100) for name in CATEGORIES}
+    scores["fcp"] = report["audits"]["first-contentful-paint"]["numericValue"] / 1000
+    return scores
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--lighthouse", default=shutil.which("lighthouse") or "lighthouse")
+    parser.add_argument("--book", type=Path, default=ROOT / "_book")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("pages", nargs="*", default=PAGES)
+    args = parser.parse_args()
+    if not (args.book / "index.html").exists():
+        raise SystemExit(f"{args.book} has no index.html: render the book first")
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), partial(GzipHandler, directory=str(args.book)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    print(f"| page | {' | '.join(CATEGORIES)} | first contentful paint |")
+    print("| --- |" + " --- |" * (len(CATEGORIES) + 1))
+    try:
+        for page in args.pages:
+            runs = [audit(args.lighthouse, base + page) for _ in range(args.runs)]
+            med = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+            cells = [f"{med[c]:.0f}" for c in CATEGORIES] + [f"{med['fcp']:.1f} s"]
+            print(f"| {page} | {' | '.join(cells)} |", flush=True)
+    finally:
+        server.shutdown()
+
+
+if __name__ == "__main__":
+    main()
