@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from . import bibtex, feed, listing, project, split, store
+from . import bibtex, feed, listing, project, split, static, store
 from .bundle import write_vega_bundle
-from .cards import CardContext, card, fixed_parts, raw_html, root_of, title_of
+from .cards import CardContext, card, fixed_parts, html_only, raw_html, root_of, title_of
 from .entries import has_notes, has_tags, newest_first
 from .files import atomic_write, write_generated
 from .render import package_hash
@@ -231,10 +231,12 @@ class Book:
         return {source: self.page(source) for source in sources}
 
     def write_generated_files(self, root: Path) -> None:
-        """What the pages link to besides themselves: the vega bundle, BibTeX, the feed, the listing."""
+        """What the pages link to besides themselves: the vega bundle, the charts' images for the
+        PDF and the EPUB, BibTeX, the feed, the listing."""
         write_vega_bundle(root / BUNDLE)
         months = self.cached("list-months", self.chart_key, self._list_months)
         write_generated(root / LIST_MONTHS, json.dumps(months, separators=(",", ":")) + "\n")
+        static.write_chart_images(self.figures(), root, self.chart_key)
         parts = self.entry_parts
         bibtex.write_bibliography(self.frame, root / "references.bib", {i: p["bib"] for i, p in parts.items()})
         biblatex = {i: p["biblatex"] for i, p in parts.items()}
@@ -246,6 +248,10 @@ class Book:
         from .charts import list_months
 
         return list_months(self.chart_frame)
+
+    def figures(self) -> list[Figure]:
+        """Every chart of the book, in page order."""
+        return [fig for page in self.pages().values() for fig in page.figure_list()]
 
     def chapter_page(self, slug: str) -> ChapterPage:
         return ChapterPage(self, self.topics.chapter(slug))
@@ -289,8 +295,8 @@ class Page:
     def _figures_markdown(self) -> list[str]:
         from .charts import figure_markdown, loader_html
 
-        figures = [figure_markdown(fig) for fig in self.figure_list()]
-        return [*figures, raw_html(loader_html(f"{self.root}{BUNDLE}"))] if figures else []
+        figures = [figure_markdown(fig, self.root + static.image_path(fig.id)) for fig in self.figure_list()]
+        return [*figures, html_only(raw_html(loader_html(f"{self.root}{BUNDLE}")))] if figures else []
 
     def cards(self, frame: pd.DataFrame) -> str:
         """The cards of ``frame``'s entries, newest first (cached by the page, the cards' :attr:`Book.card_keys`
@@ -310,7 +316,7 @@ class Page:
     def link(self, entry_id: str, text: str) -> str:
         page = self.book.homes[entry_id]
         target = "" if page == self.path else self.root + page
-        return f"[{escape(text)}]({target}#{entry_id})"
+        return f"[{inline(text)}]({target}#{entry_id})"
 
 
 class ChapterPage(Page):
@@ -340,7 +346,7 @@ class ChapterPage(Page):
         order = (
             f"The cards are on {len(self.sub_pages)} pages by period, newest first (see *Entries*)."
             if self.sub_pages
-            else "Newest first; expand *Abstract* to read it."
+            else 'Newest first[; expand *Abstract* to read it]{.content-visible when-format="html:js"}.'
         )
         lines = [f"{len(frame)} entries{escape(span)}; {noted} with the curator's notes (marked in green). {order}"]
         lines += [""] + [
@@ -365,7 +371,7 @@ class ChapterPage(Page):
             + ("entry" if len(p.ids) == 1 else "entries")
             for p in self.sub_pages
         ]
-        return "\n".join(lines) + "\n\n" + raw_html(split.redirect_html(self.sub_pages)) + "\n"
+        return "\n".join(lines) + "\n\n" + html_only(raw_html(split.redirect_html(self.sub_pages))) + "\n"
 
 
 class SubChapterPage(Page):

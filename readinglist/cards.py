@@ -2,7 +2,7 @@
 
 A card is a div whose id is the entry id, so ``chapters/<chapter>.html#<id>`` lands on it. What a
 reader skims stays open; the rest is folded into one native disclosure widget (``<details>``, from
-raw HTML blocks, so other formats simply show its content)::
+raw HTML blocks shown only in HTML with JavaScript, so the PDF and the EPUB show its content unfolded)::
 
     ::: {id="2509.17567" .paper-card .has-notes}
     ### [Title](url) {#card-2509-17567 .unnumbered}
@@ -129,6 +129,12 @@ def raw_html(html: str) -> str:
     return f"```{{=html}}\n{html}\n```"
 
 
+def html_only(markdown: str) -> str:
+    """Markdown shown only in HTML with JavaScript (``html:js``): not in the PDF, nor in the EPUB,
+    which takes raw HTML blocks but no scripts and no folding. Quarto unwraps the div in HTML."""
+    return f'::: {{.content-visible when-format="html:js"}}\n\n{markdown}\n\n:::'
+
+
 def fixed_parts(row: Mapping[str, Any], citation: tuple[str, str] | None = None) -> dict[str, str]:
     """The Markdown of a card that is the same on every page showing it: its opening (the div and the
     heading), the review flag and the notes (``body``), and the folded abstract and citation
@@ -171,9 +177,9 @@ def card(row: Mapping[str, Any], ctx: CardContext) -> str:
     folded = folded_parts(row, ctx, parts)
     if folded:
         summary = " · ".join(label for label, _ in folded)
-        out += [raw_html(f'<details class="paper-more">\n<summary>{summary}</summary>'), ""]
+        out += [html_only(raw_html(f'<details class="paper-more">\n<summary>{summary}</summary>')), ""]
         out += [part for _, part in folded]
-        out += [raw_html("</details>"), ""]
+        out += [html_only(raw_html("</details>")), ""]
     out.append(":::")
     return "\n".join(out)
 
@@ -190,7 +196,7 @@ def folded_parts(row: Mapping[str, Any], ctx: CardContext, parts: Mapping[str, s
         folded.append(("Also in", f"[Also in: {links}]{{.paper-also-in}}\n"))
     related = [r for r in ctx.related.get(entry_id, []) if r in ctx.homes]
     if related:
-        links = "; ".join(f"[{escape(ctx.titles.get(r) or UNTITLED)}]({ctx.href(ctx.homes[r], r)})" for r in related)
+        links = "; ".join(f"[{inline(ctx.titles.get(r) or UNTITLED)}]({ctx.href(ctx.homes[r], r)})" for r in related)
         folded.append(("Related", f"[Related: {links}]{{.paper-related}}\n"))
     if parts["cite"]:
         folded.append(("Cite as", parts["cite"]))

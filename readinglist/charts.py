@@ -680,14 +680,33 @@ def embed_html(fig: Figure, div_id: str | None = None, height: int | None = None
     )
 
 
-def figure_markdown(fig: Figure) -> str:
-    """A Quarto cross-referenceable figure: a ``#fig-`` div holding the raw HTML chart, then the caption."""
+def figure_markdown(fig: Figure, image: str | None = None) -> str:
+    """A Quarto cross-referenceable figure: a ``#fig-`` div holding the raw HTML chart, then the caption.
+
+    With ``image`` (the chart drawn offline, :mod:`readinglist.static`), the raw HTML is shown only
+    in HTML with JavaScript (``html:js``, not the EPUB) and the image, with the alt text, in every
+    other format, where the caption leaves out what only the browser's chart can do: one Markdown
+    for every format."""
     if not fig.id.startswith("fig-"):
         raise ValueError(f"a Quarto figure id starts with 'fig-', not {fig.id!r}")
     body = embed_html(fig, f"{fig.id}-chart")
     longest = max((len(line) - len(line.lstrip("`")) for line in body.split("\n")), default=0)
     fence = "`" * max(3, longest + 1)
-    return f"::: {{#{fig.id}}}\n\n{fence}{{=html}}\n{body}\n{fence}\n\n{escape(fig.caption)}\n\n:::\n"
+    chart, caption = f"{fence}{{=html}}\n{body}\n{fence}", escape(fig.caption)
+    if image is not None:
+        from .static import paper_text
+
+        alt = " ".join(paper_text(fig.alt).split()).replace("\\", "\\\\").replace('"', '\\"')
+        chart = (
+            f'::: {{.content-visible when-format="html:js"}}\n\n{chart}\n\n:::\n\n'
+            f'::: {{.content-visible unless-format="html:js"}}\n\n![]({image}){{fig-alt="{alt}"}}\n\n:::'
+        )
+        if paper_text(fig.caption) != fig.caption:
+            caption = (
+                f'[{caption}]{{.content-visible when-format="html:js"}}'
+                f'[{escape(paper_text(fig.caption))}]{{.content-visible unless-format="html:js"}}'
+            )
+    return f"::: {{#{fig.id}}}\n\n{chart}\n\n{caption}\n\n:::\n"
 
 
 # vega-tooltip's light theme draws row keys in #808080 (3.9:1 on white; WCAG AA asks 4.5:1). The

@@ -48,6 +48,7 @@ MANIFEST = "readinglist.json"
 GENERATED = (
     "_assets/vega-bundle.js",
     "_assets/list-months.json",
+    "_assets/charts/charts.json",
     "references.bib",
     "references-biblatex.bib",
     "feed.xml",

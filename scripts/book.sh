@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Create .venv-book if needed, install the runtime requirements, and render the book into _book/.
+# Create .venv-book if needed, install the runtime requirements, and render the book into _book/:
+# the web book and its downloads, the PDF (Typst) and the EPUB (_book/ML-Reading-List.pdf, .epub).
 # Uses the quarto on PATH; only when there is none, installs the quarto-cli package (whose
-# installer downloads Quarto). Extra arguments go to `quarto render`, e.g. `chapters/rl.qmd`.
+# installer downloads Quarto). Extra arguments go to `quarto render`: `--to html` builds only the
+# web book for a quick look, `--to typst` or `--to epub` one download, `chapters/rl.qmd` one page.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -x .venv-book/bin/python ] || python3 -m venv .venv-book

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pypandoc
 
+#: Quarto's conditional content (``content-visible when-format="html:js"``) for pandoc outside Quarto.
+CONTENT_VISIBLE = Path(__file__).with_name("content_visible.lua")
+
 
 def to_html(markdown: str) -> str:
-    """Markdown to an HTML fragment, as Quarto's pandoc would read it (math as MathML)."""
-    return pypandoc.convert_text(markdown, "html", format="markdown", extra_args=["--mathml", "--wrap=none"])
+    """Markdown to an HTML fragment, as Quarto's pandoc would read it (math as MathML; the content
+    shown only in HTML with JavaScript unwrapped, the content for other formats dropped)."""
+    args = ["--mathml", "--wrap=none", f"--lua-filter={CONTENT_VISIBLE}"]
+    return pypandoc.convert_text(markdown, "html", format="markdown", extra_args=args)
 
 
 @dataclass

@@ -1,0 +1,159 @@
+"""Charts as images for the PDF and the EPUB, and the Markdown every format reads (no Quarto needed)."""
+
+from __future__ import annotations
+
+import json
+import struct
+from pathlib import Path
+
+import pypandoc
+import pytest
+
+from readinglist import charts, static
+from readinglist.book import Book
+from readinglist.cards import html_only, raw_html
+
+from .conftest import DATA
+from .htmlcheck import CONTENT_VISIBLE, parse, to_html
+
+
+@pytest.fixture(scope="module")
+def book() -> Book:
+    return Book.load(DATA)
+
+
+@pytest.fixture(scope="module")
+def figures(book: Book) -> list[charts.Figure]:
+    return book.figures()
+
+
+def png_info(data: bytes) -> tuple[int, int, float]:
+    """A PNG's width and height in pixels and its resolution in pixels per inch."""
+    assert data.startswith(b"\x89PNG\r\n\x1a\n")
+    width, height = struct.unpack(">II", data[16:24])
+    at = data.index(b"pHYs")
+    per_metre, _, unit = struct.unpack(">IIB", data[at + 4 : at + 13])
+    assert unit == 1
+    return width, height, per_metre * 0.0254
+
+
+def test_the_book_has_every_pages_charts_in_page_order(book: Book, figures: list[charts.Figure]) -> None:
+    expected = [f.id for f in charts.overview_figures(book.chart_frame, book.topics)]
+    for chapter in book.topics.chapters():
+        expected += [f.id for f in charts.chapter_figures(book.chart_frame, book.topics, chapter)]
+    assert [f.id for f in figures] == expected
+    assert len({f.id for f in figures}) == len(figures)
+
+
+def test_the_static_spec_draws_the_same_data_at_a_fixed_width(figures: list[charts.Figure]) -> None:
+    for fig in figures:
+        html, fixed = charts.inline_spec(fig), static.static_spec(fig)
+        assert fixed["datasets"] == html["datasets"], "the same counts as the HTML chart"
+        assert '"data": {"url"' not in json.dumps(fixed), "every value inline: nothing loaded while drawing"
+        assert fixed["description"] == fig.alt
+        assert fixed["background"] == "white"
+        assert "container" not in json.dumps(fixed)
+        if html.get("width") == "container":
+            assert fixed["width"] == charts.WIDTH
+    timeline = next(f for f in figures if f.id == "fig-timeline")
+    html_x = charts.spec(timeline)["encoding"]["x"]
+    if "scale" in html_x:  # the HTML opens on the recent months; paper shows them all
+        assert "domain" in html_x["scale"]
+    assert "domain" not in static.static_spec(timeline)["encoding"]["x"].get("scale", {})
+    matrix = static.static_spec(next(f for f in figures if f.id == "fig-cooccurrence"))
+    assert '"domain"' in json.dumps(matrix), "the tag matrix keeps its tags on both axes"
+
+
+def test_a_chart_image_is_a_png_at_print_resolution(figures: list[charts.Figure]) -> None:
+    fig = next(f for f in figures if f.id == "fig-notes")
+    width, height, ppi = png_info(static.chart_png(fig))
+    assert round(ppi) == static.PPI
+    assert width >= 3 * charts.WIDTH and height > 300  # 560 px at 3x, axis labels beside
+
+
+def test_chart_images_are_written_once_per_key_and_stale_ones_removed(
+    tmp_path: Path, figures: list[charts.Figure]
+) -> None:
+    two = [f for f in figures if f.id in ("fig-tags", "fig-notes")]
+    paths = static.write_chart_images(two, tmp_path, "key-1")
+    assert [p.relative_to(tmp_path).as_posix() for p in paths] == [static.image_path(f.id) for f in two]
+    stale = tmp_path / static.FOLDER / "fig-gone.png"
+    stale.write_bytes(b"old")
+    times = [p.stat().st_mtime_ns for p in paths]
+    assert static.write_chart_images(two, tmp_path, "key-1") == paths
+    assert [p.stat().st_mtime_ns for p in paths] == times, "nothing redrawn for the same key"
+    assert stale.exists()
+    static.write_chart_images(two[:1], tmp_path, "key-2")
+    assert not stale.exists() and not paths[1].exists() and paths[0].exists()
+
+
+def to_typst(markdown: str) -> str:
+    return pypandoc.convert_text(markdown, "typst", format="markdown", extra_args=[f"--lua-filter={CONTENT_VISIBLE}"])
+
+
+def test_a_figure_shows_its_chart_in_html_and_its_image_elsewhere(figures: list[charts.Figure]) -> None:
+    fig = next(f for f in figures if f.id == "fig-rl-timeline")
+    md = charts.figure_markdown(fig, "../_assets/charts/fig-rl-timeline.png")
+    html = parse(to_html(md))
+    assert html.find_all("div", "chart") and not html.find_all("img")
+    typst = to_typst(md)
+    assert 'image("../_assets/charts/fig-rl-timeline.png"' in typst
+    assert "vegaEmbed" not in typst and "<script" not in typst and "chart-spec" not in typst
+    assert " ".join(fig.caption.split())[:40] in " ".join(typst.split())
+
+
+def test_a_hostile_alt_text_stays_an_attribute(figures: list[charts.Figure]) -> None:
+    fig = figures[0]
+    hostile = charts.Figure(fig.id, fig.chart, "A caption.", 'He said "no" \\ {#x} ](y) <script>')
+    ast = json.loads(pypandoc.convert_text(charts.figure_markdown(hostile, "a.png"), "json", format="markdown"))
+    found = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            if node.get("t") == "Image":
+                found.append(dict(node["c"][0][2]))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(ast)
+    assert found == [{"fig-alt": hostile.alt}]
+
+
+def test_html_only_markdown_is_unwrapped_in_html_and_dropped_elsewhere() -> None:
+    md = "before\n\n" + html_only(raw_html("<details>")) + "\n\nafter\n"
+    assert "<details>" in to_html(md) and 'class="content-visible"' not in to_html(md)
+    assert "details" not in to_typst(md) and "after" in to_typst(md)
+
+
+def test_a_card_is_unfolded_outside_html(book: Book) -> None:
+    page = book.chapter_page("rl")
+    row = next(r for r in book.rows if "RL" in r["tags"] and r["abstract"].strip() and r["notes"].strip())
+    from readinglist.cards import card
+
+    md = card(row, book.context(page.path))
+    html = parse(to_html(md))
+    assert html.find_all("details", "paper-more")
+    typst = to_typst(md)
+    assert "details" not in typst and "summary" not in typst
+    last_words = " ".join(row["abstract"].split()[-6:])
+    assert last_words in " ".join(typst.split()), "the whole abstract is there"
+    assert "Also in" in typst or "Related" in typst
+
+
+def test_paper_captions_say_nothing_of_clicking_or_dragging(figures: list[charts.Figure]) -> None:
+    changed = 0
+    for fig in figures:
+        for text in (fig.caption, fig.alt):
+            paper = static.paper_text(text)
+            assert not any(word in paper for word in ("drag", "click", "hover")), fig.id
+            changed += paper != text
+    assert changed, "the shipped list's timelines open on recent months and link their dots"
+    fig = next(f for f in figures if f.id == "fig-rl-timeline")
+    md = charts.figure_markdown(fig, "x.png")
+    html_caption = " ".join(parse(to_html(md)).all_text().split())
+    assert " ".join(fig.caption.split()) in html_caption
+    typst = " ".join(to_typst(md).replace("\\", "").split())  # Typst escapes quotes
+    assert " ".join(static.paper_text(fig.caption).split()) in typst and "click" not in typst
