@@ -1,4 +1,4 @@
-"""Benchmark the real render (`quarto render`), in one run, on a copy of the project.
+"""Benchmark the real render of the web book (`quarto render --to html`), in one run, on a copy of the project.
 
 Reports, as medians of ``--runs`` renders each:
 
@@ -59,12 +59,13 @@ def copy_project(target: Path, rev: str | None = None) -> Path:
 
 
 def render(project: Path) -> float:
-    """Seconds of one ``quarto render`` of ``project``, run with its own copy of the package."""
+    """Seconds of one ``quarto render --to html`` of ``project`` (the web book; ``bench_formats.py``
+    measures the PDF and the EPUB), run with its own copy of the package."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("READINGLIST_", "QUARTO_PROJECT"))}
     env |= {"QUARTO_PYTHON": sys.executable, "PYTHONPATH": str(project)}
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"
     start = time.perf_counter()
-    result = subprocess.run(["quarto", "render"], cwd=project, env=env, capture_output=True, text=True)
+    result = subprocess.run(["quarto", "render", "--to", "html"], cwd=project, env=env, capture_output=True, text=True)
     seconds = time.perf_counter() - start
     if result.returncode:
         raise SystemExit(f"quarto render failed in {project}:\n{result.stderr[-3000:]}")
