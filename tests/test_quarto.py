@@ -82,7 +82,12 @@ def render(project: Path) -> tuple[list[str], dict[str, str]]:
     command = [QUARTO, "render", "--to", "html"]
     result = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True, timeout=1800)
     assert result.returncode == 0, result.stderr[-4000:]
-    line = next(line for line in result.stdout.splitlines() if line.startswith("readinglist:"))
+    summary = ("page(s) to execute", "no page changed")  # the pre-render's last line
+    line = next(
+        line
+        for line in result.stdout.splitlines()
+        if line.startswith("readinglist:") and any(s in line for s in summary)
+    )
     executed = line.split(": ", 2)[2].split(", ") if "to execute" in line else []
     pages = {
         p.relative_to(project / "_book").as_posix(): p.read_text(encoding="utf-8")
