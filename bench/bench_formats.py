@@ -52,7 +52,7 @@ def images_seconds(project: Path) -> float:
     code = (
         "import time; from pathlib import Path; from readinglist.book import Book; from readinglist import static\n"
         "book = Book.load(); figures = book.figures(); start = time.perf_counter()\n"
-        "static.write_chart_images(figures, Path('images-bench'), book.chart_key)\n"
+        "static.write_chart_images(figures, Path('images-bench'))\n"
         "print(time.perf_counter() - start)\n"
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith(("READINGLIST_", "QUARTO_PROJECT"))}

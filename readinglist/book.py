@@ -56,6 +56,10 @@ class Book:
     frame: pd.DataFrame
     topics: Topics
     cache_dir: Path | None = field(default_factory=project.cache_dir)
+    #: Each page's figures once built (:meth:`Page.figures`), by output path.
+    built_figures: dict[str, list[Figure]] = field(default_factory=dict, init=False, repr=False)
+    _heights: dict[str, int] | None = field(default=None, init=False, repr=False)
+    _heights_used: set[str] = field(default_factory=set, init=False, repr=False)
 
     @classmethod
     def load(cls, data_dir: str | Path | None = None) -> Book:
@@ -236,7 +240,8 @@ class Book:
         write_vega_bundle(root / BUNDLE)
         months = self.cached("list-months", self.chart_key, self._list_months)
         write_generated(root / LIST_MONTHS, json.dumps(months, separators=(",", ":")) + "\n")
-        static.write_chart_images(self.figures(), root, self.chart_key)
+        static.write_chart_images(self.figures(), root)
+        self.prune_heights()
         parts = self.entry_parts
         bibtex.write_bibliography(self.frame, root / "references.bib", {i: p["bib"] for i, p in parts.items()})
         biblatex = {i: p["biblatex"] for i, p in parts.items()}
@@ -251,7 +256,39 @@ class Book:
 
     def figures(self) -> list[Figure]:
         """Every chart of the book, in page order."""
-        return [fig for page in self.pages().values() for fig in page.figure_list()]
+        return [fig for page in self.pages().values() for fig in page.figures()]
+
+    def drawn_heights(self, figures: list[Figure]) -> list[int]:
+        """Each figure's :func:`~readinglist.charts.drawn_height`, kept in ``<cache>/heights-<code
+        hash>.json`` by a hash of its laid-out spec: a render lays out only the charts an edit changed."""
+        from .charts import drawn_height, layout_key
+
+        path = self.cache_dir / f"heights-{package_hash()[:16]}.json" if self.cache_dir else None
+        if self._heights is None:
+            self._heights = json.loads(path.read_text(encoding="utf-8")) if path and path.exists() else {}
+        keys = [layout_key(fig) for fig in figures]
+        todo = {k: fig for k, fig in zip(keys, figures, strict=True) if k not in self._heights}
+        new = dict(zip(todo, static.in_threads(drawn_height, list(todo.values())), strict=True))
+        self._heights |= new
+        self._heights_used.update(keys)
+        if path and new:
+            self._keep(path, "heights", self._heights)
+        return [self._heights[k] for k in keys]
+
+    def lay_out_charts(self) -> None:
+        """When some page's charts are not cached for :attr:`chart_key`, lay out every chart of the
+        book at once, on every core, before the pages ask for their heights."""
+        pages = [p for p in self.pages().values() if "charts" in p.CELLS]
+        if self.cache_dir and all((self.cache_dir / f"{p.charts_cache}-{self.chart_key}.json").exists() for p in pages):
+            return
+        self.drawn_heights([fig for page in pages for fig in page.figures()])
+
+    def prune_heights(self) -> None:
+        """Keep in the heights cache only the charts laid out since the list was loaded (called once
+        every page's charts are built)."""
+        path = self.cache_dir / f"heights-{package_hash()[:16]}.json" if self.cache_dir else None
+        if path and self._heights is not None and self._heights.keys() - self._heights_used:
+            self._keep(path, "heights", {k: v for k, v in self._heights.items() if k in self._heights_used})
 
     def chapter_page(self, slug: str) -> ChapterPage:
         return ChapterPage(self, self.topics.chapter(slug))
@@ -285,17 +322,32 @@ class Page:
         """The page's charts (none by default)."""
         return []
 
+    def figures(self) -> list[Figure]:
+        """:meth:`figure_list`, built once per loaded list (the page's cells and the chart images
+        both use it)."""
+        built = self.book.built_figures
+        if self.path not in built:
+            built[self.path] = self.figure_list()
+        return built[self.path]
+
     def charts(self) -> str:
         """The page's charts as Quarto figures, then the script that draws them as they come near
         the viewport and loads the vega bundle for the first one (cached by :attr:`Book.chart_key`,
         so a render that changes no chart does not load Altair)."""
-        name = "charts-" + re.sub(r"[^A-Za-z0-9]+", "-", self.path.removesuffix(".html"))
-        return "\n\n".join(self.book.cached(name, self.book.chart_key, self._figures_markdown)) + "\n"
+        return "\n\n".join(self.book.cached(self.charts_cache, self.book.chart_key, self._figures_markdown)) + "\n"
+
+    @property
+    def charts_cache(self) -> str:
+        """The name of the page's charts in the cache (:meth:`Book.cached`)."""
+        return "charts-" + re.sub(r"[^A-Za-z0-9]+", "-", self.path.removesuffix(".html"))
 
     def _figures_markdown(self) -> list[str]:
         from .charts import figure_markdown, loader_html
 
-        figures = [figure_markdown(fig, self.root + static.image_path(fig.id)) for fig in self.figure_list()]
+        figs = self.figures()
+        images = [self.root + static.image_path(f.id) for f in figs]
+        heights = self.book.drawn_heights(figs)
+        figures = [figure_markdown(f, i, h) for f, i, h in zip(figs, images, heights, strict=True)]
         return [*figures, html_only(raw_html(loader_html(f"{self.root}{BUNDLE}")))] if figures else []
 
     def cards(self, frame: pd.DataFrame) -> str:

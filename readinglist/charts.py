@@ -8,6 +8,7 @@ only a year are left out, and the caption says how many.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import math
@@ -663,6 +664,12 @@ def drawn_height(fig: Figure) -> int:
     return math.ceil(scene["height"])
 
 
+def layout_key(fig: Figure) -> str:
+    """A hash of what :func:`drawn_height` depends on: the spec with its data, the theme, Vega-Lite."""
+    text = json.dumps([inline_spec(fig), THEMES["light"], VL_VERSION], sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
+
+
 def embed_html(fig: Figure, div_id: str | None = None, height: int | None = None) -> str:
     """The chart's empty div, which :data:`CHART_LOADER` fills, and the spec it draws as JSON data.
 
@@ -680,16 +687,16 @@ def embed_html(fig: Figure, div_id: str | None = None, height: int | None = None
     )
 
 
-def figure_markdown(fig: Figure, image: str | None = None) -> str:
+def figure_markdown(fig: Figure, image: str | None = None, height: int | None = None) -> str:
     """A Quarto cross-referenceable figure: a ``#fig-`` div holding the raw HTML chart, then the caption.
 
     With ``image`` (the chart drawn offline, :mod:`readinglist.static`), the raw HTML is shown only
     in HTML with JavaScript (``html:js``, not the EPUB) and the image, with the alt text, in every
     other format, where the caption leaves out what only the browser's chart can do: one Markdown
-    for every format."""
+    for every format. ``height``: as in :func:`embed_html`."""
     if not fig.id.startswith("fig-"):
         raise ValueError(f"a Quarto figure id starts with 'fig-', not {fig.id!r}")
-    body = embed_html(fig, f"{fig.id}-chart")
+    body = embed_html(fig, f"{fig.id}-chart", height)
     longest = max((len(line) - len(line.lstrip("`")) for line in body.split("\n")), default=0)
     fence = "`" * max(3, longest + 1)
     chart, caption = f"{fence}{{=html}}\n{body}\n{fence}", escape(fig.caption)

@@ -9,17 +9,21 @@ shows the image in every format but HTML.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .files import atomic_write
 
 if TYPE_CHECKING:
     from .charts import Figure
 
+T = TypeVar("T")
 FOLDER = "_assets/charts"
 STAMP = "charts.json"
 #: A chart is drawn ``WIDTH`` pixels wide (the HTML text column's width) at 300 pixels per inch,
@@ -89,22 +93,41 @@ def chart_png(fig: Figure) -> bytes:
     return vl_convert.vegalite_to_png(static_spec(fig), vl_version=VL_VERSION, config=config, scale=SCALE, ppi=PPI)
 
 
-def write_chart_images(figures: Sequence[Figure], root: Path, key: str) -> list[Path]:
-    """Write every figure's image under ``root / FOLDER`` and remove the images of figures no
-    longer in the book. ``key`` names what the charts depend on: when the stamp file holds it and
-    every image exists, nothing is drawn again. Returns the images' paths."""
+def in_threads(draw: Callable[[Figure], T], figures: Sequence[Figure]) -> list[T]:
+    """``[draw(fig) for fig in figures]`` on one thread per core: vl-convert draws outside the GIL."""
+    if len(figures) < 2:
+        return [draw(fig) for fig in figures]
+    with ThreadPoolExecutor(max_workers=min(len(figures), os.cpu_count() or 1)) as pool:
+        return list(pool.map(draw, figures))
+
+
+def image_key(fig: Figure) -> str:
+    """A hash of everything the figure's image depends on: its static spec, theme, size and Vega-Lite."""
+    from .charts import THEMES, VL_VERSION
+
+    text = json.dumps([static_spec(fig), THEMES["light"], BACKGROUND, VL_VERSION, PPI, SCALE], sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
+
+
+def write_chart_images(figures: Sequence[Figure], root: Path) -> list[Path]:
+    """Write each figure's image under ``root / FOLDER`` unless the stamp file shows it drawn from the
+    same :func:`image_key`, and remove the images of figures no longer in the book. Returns the
+    images' paths (in the order of ``figures``)."""
     folder = root / FOLDER
     paths = [root / image_path(fig.id) for fig in figures]
     stamp = folder / STAMP
-    ids = [fig.id for fig in figures]
-    wanted = {"key": key, "figures": ids}
-    if stamp.exists() and json.loads(stamp.read_text(encoding="utf-8")) == wanted and all(p.exists() for p in paths):
-        return paths
+    try:
+        drawn = json.loads(stamp.read_text(encoding="utf-8")).get("images", {})
+    except (FileNotFoundError, json.JSONDecodeError, AttributeError):
+        drawn = {}
+    wanted = {fig.id: image_key(fig) for fig in figures}
     folder.mkdir(parents=True, exist_ok=True)
-    for fig, path in zip(figures, paths, strict=True):
-        atomic_write(path, chart_png(fig))
+    todo = [(f, p) for f, p in zip(figures, paths, strict=True) if drawn.get(f.id) != wanted[f.id] or not p.exists()]
+    for (_fig, path), png in zip(todo, in_threads(chart_png, [fig for fig, _path in todo]), strict=True):
+        atomic_write(path, png)
     for old in folder.glob("*.png"):
         if old not in paths:
             old.unlink()
-    atomic_write(stamp, json.dumps(wanted, indent=1).encode("utf-8"))
+    if drawn != wanted:
+        atomic_write(stamp, json.dumps({"images": wanted}, indent=1).encode("utf-8"))
     return paths

@@ -71,20 +71,27 @@ def test_a_chart_image_is_a_png_at_print_resolution(figures: list[charts.Figure]
     assert width >= 3 * charts.WIDTH and height > 300  # 560 px at 3x, axis labels beside
 
 
-def test_chart_images_are_written_once_per_key_and_stale_ones_removed(
+def test_a_chart_image_is_redrawn_only_when_its_spec_changes_and_stale_ones_removed(
     tmp_path: Path, figures: list[charts.Figure]
 ) -> None:
     two = [f for f in figures if f.id in ("fig-tags", "fig-notes")]
-    paths = static.write_chart_images(two, tmp_path, "key-1")
+    paths = static.write_chart_images(two, tmp_path)
     assert [p.relative_to(tmp_path).as_posix() for p in paths] == [static.image_path(f.id) for f in two]
     stale = tmp_path / static.FOLDER / "fig-gone.png"
     stale.write_bytes(b"old")
     times = [p.stat().st_mtime_ns for p in paths]
-    assert static.write_chart_images(two, tmp_path, "key-1") == paths
-    assert [p.stat().st_mtime_ns for p in paths] == times, "nothing redrawn for the same key"
-    assert stale.exists()
-    static.write_chart_images(two[:1], tmp_path, "key-2")
-    assert not stale.exists() and not paths[1].exists() and paths[0].exists()
+    assert static.write_chart_images(two, tmp_path) == paths
+    assert [p.stat().st_mtime_ns for p in paths] == times, "nothing redrawn when no spec changed"
+    assert not stale.exists(), "the image of a figure no longer in the book is removed"
+    retitled = charts.Figure(two[1].id, two[1].chart.properties(title="Another title"), two[1].caption, two[1].alt)
+    static.write_chart_images([two[0], retitled], tmp_path)
+    assert paths[0].stat().st_mtime_ns == times[0], "an unchanged chart is not drawn again"
+    assert paths[1].stat().st_mtime_ns != times[1], "a changed chart is"
+    paths[0].unlink()
+    static.write_chart_images([two[0], retitled], tmp_path)
+    assert paths[0].exists(), "a missing image is drawn again"
+    static.write_chart_images(two[:1], tmp_path)
+    assert not paths[1].exists() and paths[0].exists()
 
 
 def to_typst(markdown: str) -> str:
