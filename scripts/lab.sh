@@ -5,9 +5,8 @@
 # of any user-wide `python3` kernel. READINGLIST_DATA, if set, reaches the kernel.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-[ -x .venv/bin/python ] || python3 -m venv .venv
-.venv/bin/python -m pip install -q --disable-pip-version-check -r requirements-dev.txt
-.venv/bin/python -m pip install -q --disable-pip-version-check --no-deps -e .
+source scripts/venv.sh
+ensure_venv .venv requirements-dev.txt
 .venv/bin/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (ipykernel)" >/dev/null
 export JUPYTER_PATH="$PWD/.venv/share/jupyter${JUPYTER_PATH:+:$JUPYTER_PATH}"
 exec .venv/bin/jupyter lab --ServerApp.root_dir="$PWD/notebooks" "$@"

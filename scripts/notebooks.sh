@@ -12,9 +12,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 python="${READINGLIST_PYTHON:-$root/.venv/bin/python}"
 if [ ! -x "$python" ]; then
-  python3 -m venv "$root/.venv"
-  "$python" -m pip install -q --disable-pip-version-check -r "$root/requirements-dev.txt"
-  "$python" -m pip install -q --disable-pip-version-check --no-deps -e "$root"
+  (cd "$root" && source scripts/venv.sh && ensure_venv .venv requirements-dev.txt)
 fi
 [ "$#" -gt 0 ] || set -- "$root"/notebooks/*.ipynb
 exec "$python" - "$@" <<'PY'
