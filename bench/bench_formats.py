@@ -2,8 +2,8 @@
 
 Reports, as medians of ``--runs`` renders each (after one cold render of every format):
 
-* **images**: drawing every chart as a PNG (``readinglist.static.write_chart_images``), which the
-  pre-render does when the charts change;
+* **images**: drawing every chart as a PNG (``readinglist.static.draw_images``), which the PDF and
+  EPUB renders do for the charts that changed;
 * **html**, **typst**, **epub**: ``quarto render --to <format>`` with nothing changed (every page
   frozen for that format): what each format costs on every render;
 * **all**: ``quarto render`` (every format, as ``scripts/book.sh`` and CI do) with nothing changed;
@@ -51,8 +51,8 @@ def images_seconds(project: Path) -> float:
     """Seconds to draw every chart of the book as an image, from nothing."""
     code = (
         "import time; from pathlib import Path; from readinglist.book import Book; from readinglist import static\n"
-        "book = Book.load(); figures = book.figures(); start = time.perf_counter()\n"
-        "static.write_chart_images(figures, Path('images-bench'))\n"
+        "book = Book.load(); static.write_chart_plan(book.figures(), Path('images-bench'))\n"
+        "start = time.perf_counter(); static.draw_images(Path('images-bench'))\n"
         "print(time.perf_counter() - start)\n"
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith(("READINGLIST_", "QUARTO_PROJECT"))}

@@ -9,7 +9,10 @@
 --     label, a link to a page (`chapters/rl.html`, or `#` for the page itself) to its title;
 --   * makes links to the book's other files (`references.bib`, `feed.xml`) absolute, on the
 --     book's `site-url`, since they are not inside the PDF or the EPUB;
---   * in Typst, draws the curator's notes in a green box with a green rule (the EPUB has CSS).
+--   * in Typst, draws the curator's notes in a green box with a green rule (the EPUB has CSS);
+--   * first, has the charts' images drawn: `python -m readinglist.static` draws those missing or
+--     out of date from the plan the pre-render wrote (`_assets/charts/charts.json`), so a render
+--     of the web book alone draws none. The Python is $QUARTO_PYTHON, else `python3`.
 -- The pages' Markdown is the same for every format; in HTML this filter does nothing.
 
 if quarto.doc.is_format("html:js") then
@@ -67,7 +70,18 @@ local function has_class(el, class)
   return el.classes and el.classes:includes(class)
 end
 
+-- Draw the charts' images the pages show in this format (see the header); fails the render,
+-- with Python's message, when they cannot be drawn.
+local function draw_chart_images()
+  local python = os.getenv("QUARTO_PYTHON")
+  if python == nil or python == "" then
+    python = "python3"
+  end
+  pandoc.pipe(python, { "-m", "readinglist.static", quarto.project.directory }, "")
+end
+
 function Pandoc(doc)
+  draw_chart_images()
   local site_url = nil
   local book = doc.meta.book
   if book and book["site-url"] then

@@ -235,12 +235,13 @@ class Book:
         return {source: self.page(source) for source in sources}
 
     def write_generated_files(self, root: Path) -> None:
-        """What the pages link to besides themselves: the vega bundle, the charts' images for the
-        PDF and the EPUB, BibTeX, the feed, the listing."""
+        """What the pages link to besides themselves: the vega bundle, the plan of the charts' images
+        for the PDF and the EPUB (drawn on demand, :mod:`readinglist.static`), BibTeX, the feed, the
+        listing."""
         write_vega_bundle(root / BUNDLE)
         months = self.cached("list-months", self.chart_key, self._list_months)
         write_generated(root / LIST_MONTHS, json.dumps(months, separators=(",", ":")) + "\n")
-        static.write_chart_images(self.figures(), root)
+        static.write_chart_plan(self.figures(), root)
         self.prune_heights()
         parts = self.entry_parts
         bibtex.write_bibliography(self.frame, root / "references.bib", {i: p["bib"] for i, p in parts.items()})

@@ -2,9 +2,16 @@
 
 Each chart is drawn offline by vl-convert from the same Vega-Lite spec the HTML page draws, with
 the data it loads by URL written in (:func:`readinglist.charts.inline_spec`), as a PNG at print
-resolution in the light theme on white. The pre-render writes them to
-``_assets/charts/<figure id>.png``; a chart's Markdown (:func:`readinglist.charts.figure_markdown`)
-shows the image in every format but HTML.
+resolution in the light theme on white, as ``_assets/charts/<figure id>.png``. A chart's Markdown
+(:func:`readinglist.charts.figure_markdown`) shows the image in every format but HTML.
+
+Images are drawn on demand, so a render of the web book alone draws none:
+
+* the pre-render writes the plan, ``_assets/charts/charts.json`` (:func:`write_chart_plan`): each
+  figure's spec and a hash of what its image depends on;
+* the PDF's and the EPUB's filter (``filters/one-document.lua``) runs ``python -m
+  readinglist.static ROOT`` (:func:`draw_images`), which draws the images that are missing or were
+  drawn from another plan, on every core, and removes those of figures no longer in the book.
 """
 
 from __future__ import annotations
@@ -13,19 +20,23 @@ import hashlib
 import json
 import os
 import re
+import sys
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from .files import atomic_write
+from .files import atomic_write, write_generated
 
 if TYPE_CHECKING:
     from .charts import Figure
 
 T = TypeVar("T")
 FOLDER = "_assets/charts"
-STAMP = "charts.json"
+#: What the pre-render asks to draw, and what was drawn.
+PLAN = "charts.json"
+DRAWN = "drawn.json"
 #: A chart is drawn ``WIDTH`` pixels wide (the HTML text column's width) at 300 pixels per inch,
 #: ``PPI / 72 * SCALE`` = 3 times its size in pixels: 560 px become 1680 px, 5.6 inches on paper.
 PPI = 300
@@ -83,51 +94,91 @@ def _whole_time_axis(node: Any) -> None:
             _whole_time_axis(value)
 
 
-def chart_png(fig: Figure) -> bytes:
-    """The figure drawn offline as a PNG at print resolution, in the light theme."""
-    import vl_convert
+def in_threads(draw: Callable[[Any], T], items: Sequence[Any]) -> list[T]:
+    """``[draw(item) for item in items]`` on one thread per core: vl-convert draws outside the GIL."""
+    if len(items) < 2:
+        return [draw(item) for item in items]
+    with ThreadPoolExecutor(max_workers=min(len(items), os.cpu_count() or 1)) as pool:
+        return list(pool.map(draw, items))
 
+
+def drawing() -> dict[str, Any]:
+    """What vl-convert is given besides a chart's spec: Vega-Lite's version, the theme, the size."""
     from .charts import THEMES, VL_VERSION
 
     config = THEMES["light"] | {"background": BACKGROUND}
-    return vl_convert.vegalite_to_png(static_spec(fig), vl_version=VL_VERSION, config=config, scale=SCALE, ppi=PPI)
+    return {"vl_version": VL_VERSION, "config": config, "scale": SCALE, "ppi": PPI}
 
 
-def in_threads(draw: Callable[[Figure], T], figures: Sequence[Figure]) -> list[T]:
-    """``[draw(fig) for fig in figures]`` on one thread per core: vl-convert draws outside the GIL."""
-    if len(figures) < 2:
-        return [draw(fig) for fig in figures]
-    with ThreadPoolExecutor(max_workers=min(len(figures), os.cpu_count() or 1)) as pool:
-        return list(pool.map(draw, figures))
+def _png(spec: dict[str, Any], settings: dict[str, Any]) -> bytes:
+    import vl_convert
+
+    return vl_convert.vegalite_to_png(spec, **settings)
 
 
-def image_key(fig: Figure) -> str:
-    """A hash of everything the figure's image depends on: its static spec, theme, size and Vega-Lite."""
-    from .charts import THEMES, VL_VERSION
+def chart_png(fig: Figure) -> bytes:
+    """The figure drawn offline as a PNG at print resolution, in the light theme."""
+    return _png(static_spec(fig), drawing())
 
-    text = json.dumps([static_spec(fig), THEMES["light"], BACKGROUND, VL_VERSION, PPI, SCALE], sort_keys=True)
+
+def _hash(value: Any) -> str:
+    text = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
 
 
-def write_chart_images(figures: Sequence[Figure], root: Path) -> list[Path]:
-    """Write each figure's image under ``root / FOLDER`` unless the stamp file shows it drawn from the
-    same :func:`image_key`, and remove the images of figures no longer in the book. Returns the
-    images' paths (in the order of ``figures``)."""
+def write_chart_plan(figures: Sequence[Figure], root: Path) -> Path:
+    """Write ``root / FOLDER / charts.json``: each figure's static spec and image key (a hash of the
+    spec and of :func:`drawing`), and the drawing settings. Left alone when unchanged."""
+    settings = drawing()
+    images = {fig.id: {"spec": static_spec(fig)} for fig in figures}
+    for image in images.values():
+        image["key"] = _hash([image["spec"], settings])
+    plan = {"key": _hash([[i, image["key"]] for i, image in images.items()]), "drawing": settings, "images": images}
+    path = root / FOLDER / PLAN
+    write_generated(path, json.dumps(plan, ensure_ascii=False, separators=(",", ":")) + "\n")
+    return path
+
+
+def draw_images(root: Path) -> list[str]:
+    """Draw the images the plan asks for that are missing or were drawn from another key, remove
+    the images of figures not in the plan, and record what was drawn in ``drawn.json``. Returns the
+    ids of the figures drawn."""
     folder = root / FOLDER
-    paths = [root / image_path(fig.id) for fig in figures]
-    stamp = folder / STAMP
+    plan = json.loads((folder / PLAN).read_text(encoding="utf-8"))
     try:
-        drawn = json.loads(stamp.read_text(encoding="utf-8")).get("images", {})
-    except (FileNotFoundError, json.JSONDecodeError, AttributeError):
+        drawn = json.loads((folder / DRAWN).read_text(encoding="utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError):
         drawn = {}
-    wanted = {fig.id: image_key(fig) for fig in figures}
-    folder.mkdir(parents=True, exist_ok=True)
-    todo = [(f, p) for f, p in zip(figures, paths, strict=True) if drawn.get(f.id) != wanted[f.id] or not p.exists()]
-    for (_fig, path), png in zip(todo, in_threads(chart_png, [fig for fig, _path in todo]), strict=True):
-        atomic_write(path, png)
+    images = plan["images"]
+    todo = [i for i, image in images.items() if drawn.get(i) != image["key"] or not (folder / f"{i}.png").exists()]
+    pngs = in_threads(lambda i: _png(images[i]["spec"], plan["drawing"]), todo)
+    for figure_id, png in zip(todo, pngs, strict=True):
+        atomic_write(folder / f"{figure_id}.png", png)
     for old in folder.glob("*.png"):
-        if old not in paths:
+        if old.stem not in images:
             old.unlink()
+    wanted = {i: image["key"] for i, image in images.items()}
     if drawn != wanted:
-        atomic_write(stamp, json.dumps({"images": wanted}, indent=1).encode("utf-8"))
-    return paths
+        atomic_write(folder / DRAWN, json.dumps(wanted, indent=1).encode("utf-8"))
+    return todo
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m readinglist.static ROOT``: draw the book's stale chart images (see the module)."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if len(args) != 1 or args[0].startswith("-"):
+        print("usage: python -m readinglist.static BOOK_ROOT (draws the chart images)", file=sys.stderr)
+        return 2
+    start = time.perf_counter()
+    try:
+        todo = draw_images(Path(args[0]))
+    except FileNotFoundError as error:
+        print(f"readinglist: no chart plan ({error.filename}); the pre-render writes it", file=sys.stderr)
+        return 1
+    if todo:
+        print(f"readinglist: drew {len(todo)} chart image(s) ({time.perf_counter() - start:.1f} s)", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import struct
+import subprocess
+import sys
 from pathlib import Path
 
 import pypandoc
@@ -71,27 +73,36 @@ def test_a_chart_image_is_a_png_at_print_resolution(figures: list[charts.Figure]
     assert width >= 3 * charts.WIDTH and height > 300  # 560 px at 3x, axis labels beside
 
 
-def test_a_chart_image_is_redrawn_only_when_its_spec_changes_and_stale_ones_removed(
+def test_chart_images_are_drawn_on_demand_only_when_their_spec_changed(
     tmp_path: Path, figures: list[charts.Figure]
 ) -> None:
     two = [f for f in figures if f.id in ("fig-tags", "fig-notes")]
-    paths = static.write_chart_images(two, tmp_path)
-    assert [p.relative_to(tmp_path).as_posix() for p in paths] == [static.image_path(f.id) for f in two]
+    static.write_chart_plan(two, tmp_path)
+    paths = [tmp_path / static.image_path(f.id) for f in two]
+    assert not any(p.exists() for p in paths), "the plan draws nothing"
+    assert static.draw_images(tmp_path) == [f.id for f in two]
+    assert all(png_info(p.read_bytes())[2] == pytest.approx(static.PPI, abs=1) for p in paths)
     stale = tmp_path / static.FOLDER / "fig-gone.png"
     stale.write_bytes(b"old")
     times = [p.stat().st_mtime_ns for p in paths]
-    assert static.write_chart_images(two, tmp_path) == paths
-    assert [p.stat().st_mtime_ns for p in paths] == times, "nothing redrawn when no spec changed"
+    assert static.draw_images(tmp_path) == [], "nothing drawn again when no spec changed"
+    assert [p.stat().st_mtime_ns for p in paths] == times
     assert not stale.exists(), "the image of a figure no longer in the book is removed"
     retitled = charts.Figure(two[1].id, two[1].chart.properties(title="Another title"), two[1].caption, two[1].alt)
-    static.write_chart_images([two[0], retitled], tmp_path)
-    assert paths[0].stat().st_mtime_ns == times[0], "an unchanged chart is not drawn again"
-    assert paths[1].stat().st_mtime_ns != times[1], "a changed chart is"
+    static.write_chart_plan([two[0], retitled], tmp_path)
+    assert static.draw_images(tmp_path) == [two[1].id], "only the changed chart is drawn again"
     paths[0].unlink()
-    static.write_chart_images([two[0], retitled], tmp_path)
-    assert paths[0].exists(), "a missing image is drawn again"
-    static.write_chart_images(two[:1], tmp_path)
+    assert static.draw_images(tmp_path) == [two[0].id], "a missing image is drawn again"
+    static.write_chart_plan(two[:1], tmp_path)
+    static.draw_images(tmp_path)
     assert not paths[1].exists() and paths[0].exists()
+
+
+def test_the_image_command_says_what_is_missing(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "readinglist.static", str(tmp_path)], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 1 and "no chart plan" in result.stderr and "charts.json" in result.stderr
 
 
 def to_typst(markdown: str) -> str:
