@@ -268,8 +268,7 @@ class Book:
         if self._heights is None:
             self._heights = json.loads(path.read_text(encoding="utf-8")) if path and path.exists() else {}
         keys = [layout_key(fig) for fig in figures]
-        todo = {k: fig for k, fig in zip(keys, figures, strict=True) if k not in self._heights}
-        new = dict(zip(todo, static.in_threads(drawn_height, list(todo.values())), strict=True))
+        new = {k: drawn_height(fig) for k, fig in zip(keys, figures, strict=True) if k not in self._heights}
         self._heights |= new
         self._heights_used.update(keys)
         if path and new:
@@ -278,7 +277,7 @@ class Book:
 
     def lay_out_charts(self) -> None:
         """When some page's charts are not cached for :attr:`chart_key`, lay out every chart of the
-        book at once, on every core, before the pages ask for their heights."""
+        book at once (the cache of heights is then written once)."""
         pages = [p for p in self.pages().values() if "charts" in p.CELLS]
         if self.cache_dir and all((self.cache_dir / f"{p.charts_cache}-{self.chart_key}.json").exists() for p in pages):
             return

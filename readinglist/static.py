@@ -11,28 +11,25 @@ Images are drawn on demand, so a render of the web book alone draws none:
   figure's spec and a hash of what its image depends on;
 * the PDF's and the EPUB's filter (``filters/one-document.lua``) runs ``python -m
   readinglist.static ROOT`` (:func:`draw_images`), which draws the images that are missing or were
-  drawn from another plan, on every core, and removes those of figures no longer in the book.
+  drawn from another plan, and removes those of figures no longer in the book.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import sys
 import time
-from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from .files import atomic_write, write_generated
 
 if TYPE_CHECKING:
     from .charts import Figure
 
-T = TypeVar("T")
 FOLDER = "_assets/charts"
 #: What the pre-render asks to draw, and what was drawn.
 PLAN = "charts.json"
@@ -94,14 +91,6 @@ def _whole_time_axis(node: Any) -> None:
             _whole_time_axis(value)
 
 
-def in_threads(draw: Callable[[Any], T], items: Sequence[Any]) -> list[T]:
-    """``[draw(item) for item in items]`` on one thread per core: vl-convert draws outside the GIL."""
-    if len(items) < 2:
-        return [draw(item) for item in items]
-    with ThreadPoolExecutor(max_workers=min(len(items), os.cpu_count() or 1)) as pool:
-        return list(pool.map(draw, items))
-
-
 def drawing() -> dict[str, Any]:
     """What vl-convert is given besides a chart's spec: Vega-Lite's version, the theme, the size."""
     from .charts import THEMES, VL_VERSION
@@ -133,7 +122,7 @@ def write_chart_plan(figures: Sequence[Figure], root: Path) -> Path:
     images = {fig.id: {"spec": static_spec(fig)} for fig in figures}
     for image in images.values():
         image["key"] = _hash([image["spec"], settings])
-    plan = {"key": _hash([[i, image["key"]] for i, image in images.items()]), "drawing": settings, "images": images}
+    plan = {"drawing": settings, "images": images}
     path = root / FOLDER / PLAN
     write_generated(path, json.dumps(plan, ensure_ascii=False, separators=(",", ":")) + "\n")
     return path
@@ -151,9 +140,8 @@ def draw_images(root: Path) -> list[str]:
         drawn = {}
     images = plan["images"]
     todo = [i for i, image in images.items() if drawn.get(i) != image["key"] or not (folder / f"{i}.png").exists()]
-    pngs = in_threads(lambda i: _png(images[i]["spec"], plan["drawing"]), todo)
-    for figure_id, png in zip(todo, pngs, strict=True):
-        atomic_write(folder / f"{figure_id}.png", png)
+    for figure_id in todo:
+        atomic_write(folder / f"{figure_id}.png", _png(images[figure_id]["spec"], plan["drawing"]))
     for old in folder.glob("*.png"):
         if old.stem not in images:
             old.unlink()
@@ -166,8 +154,15 @@ def draw_images(root: Path) -> list[str]:
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m readinglist.static ROOT``: draw the book's stale chart images (see the module)."""
     args = list(sys.argv[1:] if argv is None else argv)
+    usage = (
+        "usage: python -m readinglist.static BOOK_ROOT\n\n"
+        "Draw the chart images of the PDF and the EPUB that are missing or out of date."
+    )
+    if args in (["-h"], ["--help"]):
+        print(usage)
+        return 0
     if len(args) != 1 or args[0].startswith("-"):
-        print("usage: python -m readinglist.static BOOK_ROOT (draws the chart images)", file=sys.stderr)
+        print(usage, file=sys.stderr)
         return 2
     start = time.perf_counter()
     try:

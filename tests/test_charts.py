@@ -241,6 +241,25 @@ def test_chapter_timeline_loads_the_whole_list(frame, topics):
     )
 
 
+@pytest.mark.parametrize("slug", ["rl", "optimizers", "moe"])
+def test_a_timeline_keeps_its_height_whatever_the_whole_list_counts(frame, topics, slug):
+    """The reserved height is laid out without the whole list's months (so adding an entry to
+    one chapter changes no other chapter's page): the chart drawn with any counts is as high, or
+    1 px less (the browser tests allow 1 px)."""
+    url = "../_assets/list-months.json"
+    fig = charts.chapter_timeline(frame, topics, topics.chapter(slug), url)
+    reserved = charts.drawn_height(fig)
+    months = fig.loaded[url]
+    for factor in (1, 2, 3, 5, 7, 11, 13, 17, 29, 100, 1000):
+        scaled = [dict(row, entries=row["entries"] * factor) for row in months]
+        spec = charts.inline_spec(charts.Figure(fig.id, fig.chart, fig.caption, fig.alt, {url: scaled}))
+        scene = vl_convert.vegalite_to_scenegraph(spec, vl_version=charts.VL_VERSION, config=charts.THEMES["light"])
+        drawn = scene["height"]
+        assert reserved - 1 <= drawn <= reserved, f"counts x{factor}: drawn {drawn} px high, {reserved} px kept"
+    other_counts = charts.Figure(fig.id, fig.chart, fig.caption, fig.alt, {url: []})
+    assert charts.layout_key(fig) == charts.layout_key(other_counts), "the counts are not laid out"
+
+
 @pytest.mark.parametrize("slug", list(CHAPTER_TAGS))
 def test_chapter_timeline_caption_counts_left_out_entries(frame, topics, slug):
     own = set(CHAPTER_TAGS[slug])

@@ -103,6 +103,7 @@ def test_the_image_command_says_what_is_missing(tmp_path: Path) -> None:
         [sys.executable, "-m", "readinglist.static", str(tmp_path)], capture_output=True, text=True, check=False
     )
     assert result.returncode == 1 and "no chart plan" in result.stderr and "charts.json" in result.stderr
+    assert static.main(["--help"]) == 0
 
 
 def to_typst(markdown: str) -> str:
