@@ -264,7 +264,7 @@ class Book:
         hash>.json`` by a hash of its laid-out spec: a render lays out only the charts an edit changed."""
         from .charts import drawn_height, layout_key
 
-        path = self.cache_dir / f"heights-{package_hash()[:16]}.json" if self.cache_dir else None
+        path = self._heights_path()
         if self._heights is None:
             self._heights = json.loads(path.read_text(encoding="utf-8")) if path and path.exists() else {}
         keys = [layout_key(fig) for fig in figures]
@@ -275,18 +275,13 @@ class Book:
             self._keep(path, "heights", self._heights)
         return [self._heights[k] for k in keys]
 
-    def lay_out_charts(self) -> None:
-        """When some page's charts are not cached for :attr:`chart_key`, lay out every chart of the
-        book at once (the cache of heights is then written once)."""
-        pages = [p for p in self.pages().values() if "charts" in p.CELLS]
-        if self.cache_dir and all((self.cache_dir / f"{p.charts_cache}-{self.chart_key}.json").exists() for p in pages):
-            return
-        self.drawn_heights([fig for page in pages for fig in page.figures()])
+    def _heights_path(self) -> Path | None:
+        return self.cache_dir / f"heights-{package_hash()[:16]}.json" if self.cache_dir else None
 
     def prune_heights(self) -> None:
         """Keep in the heights cache only the charts laid out since the list was loaded (called once
         every page's charts are built)."""
-        path = self.cache_dir / f"heights-{package_hash()[:16]}.json" if self.cache_dir else None
+        path = self._heights_path()
         if path and self._heights is not None and self._heights.keys() - self._heights_used:
             self._keep(path, "heights", {k: v for k, v in self._heights.items() if k in self._heights_used})
 
@@ -334,12 +329,8 @@ class Page:
         """The page's charts as Quarto figures, then the script that draws them as they come near
         the viewport and loads the vega bundle for the first one (cached by :attr:`Book.chart_key`,
         so a render that changes no chart does not load Altair)."""
-        return "\n\n".join(self.book.cached(self.charts_cache, self.book.chart_key, self._figures_markdown)) + "\n"
-
-    @property
-    def charts_cache(self) -> str:
-        """The name of the page's charts in the cache (:meth:`Book.cached`)."""
-        return "charts-" + re.sub(r"[^A-Za-z0-9]+", "-", self.path.removesuffix(".html"))
+        name = "charts-" + re.sub(r"[^A-Za-z0-9]+", "-", self.path.removesuffix(".html"))
+        return "\n\n".join(self.book.cached(name, self.book.chart_key, self._figures_markdown)) + "\n"
 
     def _figures_markdown(self) -> list[str]:
         from .charts import figure_markdown, loader_html

@@ -185,7 +185,6 @@ def refresh(root: Path, generated: tuple[str, ...] = GENERATED, book: Book | Non
     if manifest.get("key") == key and store_path(key).exists() and all((root / g).exists() for g in generated):
         return []
     book = book or Book.load()
-    book.lay_out_charts()
     outputs = {path: cells_json(page.cell_outputs()) for path, page in book.pages().items()}
     write_store(key, outputs)
     fingerprints = {path: fingerprint(text) for path, text in outputs.items()}
