@@ -11,12 +11,14 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Callable
+import shutil
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from . import bibtex, feed, listing, project, split, static, store
@@ -68,12 +70,14 @@ class Book:
         topics = load_topics(folder / "topics.csv")
         return cls(store.load(folder / "papers.csv", topics), topics)
 
-    def cached(self, name: str, key: str, compute: Callable[[], Any]) -> Any:
+    def cached(self, name: str, key: str, compute: Callable[[], Any], text: bool = False) -> Any:
         """``compute()``, kept as ``<cache>/<name>-<key>.json`` so a later render with the same key
-        reads it back; older versions of ``name`` are removed when a new one is written."""
-        path = self.cache_dir / f"{name}-{key}.json" if self.cache_dir else None
+        reads it back; older versions of ``name`` are removed when a new one is written. With
+        ``text``, ``compute()`` returns text, kept as it is in ``<name>-<key>.txt``."""
+        path = self.cache_dir / f"{name}-{key}.{'txt' if text else 'json'}" if self.cache_dir else None
         if path and path.exists():
-            return json.loads(path.read_text(encoding="utf-8"))
+            stored = path.read_text(encoding="utf-8")
+            return stored if text else json.loads(stored)
         result = compute()
         if path:
             self._keep(path, name, result)
@@ -81,12 +85,14 @@ class Book:
 
     @staticmethod
     def _keep(path: Path, name: str, result: Any) -> None:
-        """Write ``result`` as ``path``, removing the other versions of ``name``."""
+        """Write ``result`` as ``path`` (text as it is in a ``.txt``, JSON otherwise), removing the
+        other versions of ``name``."""
         path.parent.mkdir(parents=True, exist_ok=True)
-        for old in path.parent.glob(f"{name}-*.json"):
+        for old in path.parent.glob(f"{name}-*{path.suffix}"):
             if old != path and old.stem.removeprefix(f"{name}-").isalnum():
                 old.unlink()
-        atomic_write(path, json.dumps(result, ensure_ascii=False).encode("utf-8"))
+        text = result if path.suffix == ".txt" else json.dumps(result, ensure_ascii=False)
+        atomic_write(path, text.encode("utf-8"))
 
     @cached_property
     def rows(self) -> list[dict[str, Any]]:
@@ -100,17 +106,52 @@ class Book:
         hashes = pd.util.hash_pandas_object(text, index=False).to_numpy()
         return [f"{h:016x}" for h in hashes.tolist()]
 
+    def records(self, positions: Sequence[int]) -> list[dict[str, Any]]:
+        """The entries at ``positions`` (places in the list) as dicts, as in :attr:`rows`."""
+        return self.frame.iloc[list(positions)].to_dict("records")
+
+    @cached_property
+    def newest_rank(self) -> np.ndarray:
+        """Each entry's place in the whole list newest first (:func:`newest_first`), by its place in
+        the list: sorting a part of the list by it gives that part newest first."""
+        order = self.frame.index.get_indexer(newest_first(self.frame).index)
+        rank = np.empty(len(order), dtype=np.int64)
+        rank[order] = np.arange(len(order))
+        return rank
+
     def per_entry(self, name: str, compute: Callable[[dict[str, Any]], Any]) -> dict[str, Any]:
-        """``compute(row)`` for every entry, by id, kept in ``<cache>/<name>-<code hash>.json`` by a hash
-        of each row's content: a later render recomputes only the entries an edit changed."""
-        path = self.cache_dir / f"{name}-{package_hash()[:16]}.json" if self.cache_dir else None
-        stored = json.loads(path.read_text(encoding="utf-8")) if path and path.exists() else {}
-        kept, out = {}, {}
-        for row, key in zip(self.rows, self.row_keys, strict=True):
-            kept[key] = out[row["id"]] = stored[key] if key in stored else compute(row)
-        if path and kept.keys() != stored.keys():
-            self._keep(path, name, kept)
+        """``compute(row)`` for every entry, by id, kept by a hash of each row's content in
+        ``<cache>/<name>-<code hash>/``, 16 files by the hash's first digit: a later render
+        recomputes only the entries an edit changed, and rewrites only their files."""
+        folder = self.cache_dir / f"{name}-{package_hash()[:16]}" if self.cache_dir else None
+        stored: dict[str, dict[str, Any]] = {}
+        if folder and folder.is_dir():
+            stored = {path.stem: json.loads(path.read_text(encoding="utf-8")) for path in folder.glob("?.json")}
+        keys = self.row_keys
+        missing = [i for i, key in enumerate(keys) if key not in stored.get(key[0], {})]
+        computed = dict(zip(missing, map(compute, self.records(missing)), strict=True))
+        kept: dict[str, dict[str, Any]] = {}
+        out = {}
+        for i, (entry_id, key) in enumerate(zip(self.frame["id"], keys, strict=True)):
+            value = computed[i] if i in computed else stored[key[0]][key]
+            kept.setdefault(key[0], {})[key] = out[entry_id] = value
+        if folder:
+            self._keep_shards(folder, name, stored, kept)
         return out
+
+    @staticmethod
+    def _keep_shards(folder: Path, name: str, stored: dict[str, Any], kept: dict[str, Any]) -> None:
+        """Write the files of ``kept`` whose keys changed, remove the others and the other versions
+        of ``name``."""
+        folder.mkdir(parents=True, exist_ok=True)
+        for shard, values in kept.items():
+            if values.keys() != stored.get(shard, {}).keys():
+                atomic_write(folder / f"{shard}.json", json.dumps(values, ensure_ascii=False).encode("utf-8"))
+        for shard in stored.keys() - kept.keys():
+            (folder / f"{shard}.json").unlink()
+        for old in folder.parent.glob(f"{name}-*"):
+            if old != folder and old.stem.removeprefix(f"{name}-").isalnum():
+                shutil.rmtree(old) if old.is_dir() else old.unlink()
 
     @cached_property
     def entry_parts(self) -> dict[str, dict[str, str]]:
@@ -241,19 +282,25 @@ class Book:
         write_vega_bundle(root / BUNDLE)
         months = self.cached("list-months", self.chart_key, self._list_months)
         write_generated(root / LIST_MONTHS, json.dumps(months, separators=(",", ":")) + "\n")
-        static.write_chart_plan(self.figures(), root)
-        self.prune_heights()
+        static.write_chart_plan(self.cached("chart-plan", self.chart_key, self._chart_plan), root)
         parts = self.entry_parts
         bibtex.write_bibliography(self.frame, root / "references.bib", {i: p["bib"] for i, p in parts.items()})
         biblatex = {i: p["biblatex"] for i, p in parts.items()}
         bibtex.write_biblatex(self.frame, root / "references-biblatex.bib", biblatex)
         feed.write_feed(self.frame, project.site_url(root), self.topics, root / "feed.xml")
-        listing.write_listing(self.frame, self.topics, root / "all-entries.yml", self.homes)
+        key = listing.listing_key(self.frame, self.homes) + package_hash()[:8]
+        text = self.cached("listing", key, lambda: listing.listing_text(self.frame, self.topics, self.homes), text=True)
+        write_generated(root / "all-entries.yml", text)
 
     def _list_months(self) -> list[dict[str, Any]]:
         from .charts import list_months
 
         return list_months(self.chart_frame)
+
+    def _chart_plan(self) -> dict[str, Any]:
+        plan = static.chart_plan(self.figures())
+        self.prune_heights()  # every chart was laid out
+        return plan
 
     def figures(self) -> list[Figure]:
         """Every chart of the book, in page order."""
@@ -317,6 +364,11 @@ class Page:
         """The page's charts (none by default)."""
         return []
 
+    def _chart_plan(self) -> dict[str, Any]:
+        plan = static.chart_plan(self.figures())
+        self.prune_heights()  # every chart was laid out
+        return plan
+
     def figures(self) -> list[Figure]:
         """:meth:`figure_list`, built once per loaded list (the page's cells and the chart images
         both use it)."""
@@ -344,17 +396,18 @@ class Page:
     def cards(self, frame: pd.DataFrame) -> str:
         """The cards of ``frame``'s entries, newest first (cached by the page, the cards' :attr:`Book.card_keys`
         and :attr:`Book.cards_key`, so an edit assembles again only the pages whose cards it changes)."""
-        frame = newest_first(frame)
-        keys = self.book.card_keys
-        digest = hashlib.sha256(f"{self.path}\0{self.book.cards_key}".encode())
-        digest.update("".join(keys[i] for i in frame["id"]).encode())
+        book = self.book
+        positions = book.frame.index.get_indexer(frame.index)
+        positions = positions[np.argsort(book.newest_rank[positions], kind="stable")]
+        keys = book.card_keys
+        digest = hashlib.sha256(f"{self.path}\0{book.cards_key}".encode())
+        digest.update("".join(keys[i] for i in book.frame["id"].to_numpy()[positions]).encode())
         name = "cards-" + re.sub(r"[^A-Za-z0-9]+", "-", self.path.removesuffix(".html"))
-        return self.book.cached(name, digest.hexdigest()[:24], lambda: self._cards(frame))
+        return book.cached(name, digest.hexdigest()[:24], lambda: self._cards(positions), text=True)
 
-    def _cards(self, frame: pd.DataFrame) -> str:
+    def _cards(self, positions: Sequence[int]) -> str:
         ctx = self.book.context(self.path)
-        rows = [self.book.rows[i] for i in self.book.frame.index.get_indexer(frame.index)]
-        return "\n\n".join(card(row, ctx) for row in rows) + "\n"
+        return "\n\n".join(card(row, ctx) for row in self.book.records(positions)) + "\n"
 
     def link(self, entry_id: str, text: str) -> str:
         page = self.book.homes[entry_id]

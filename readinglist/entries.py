@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 
@@ -26,8 +27,12 @@ def recently_added(frame: pd.DataFrame) -> pd.DataFrame:
 
 def has_tags(frame: pd.DataFrame, tags: tuple[str, ...] | list[str]) -> pd.Series:
     """Mask of the entries carrying any of ``tags``."""
-    wanted = set(tags)
-    return frame["tags"].map(lambda ts: bool(wanted.intersection(ts)))
+    lists = frame["tags"].tolist()
+    owner = np.repeat(np.arange(len(lists)), [len(ts) for ts in lists])
+    hits = pd.Series([t for ts in lists for t in ts], dtype=object).isin(list(tags)).to_numpy()
+    mask = np.zeros(len(lists), dtype=bool)
+    mask[owner[hits]] = True
+    return pd.Series(mask, index=frame.index, name="tags")
 
 
 def has_notes(frame: pd.DataFrame) -> pd.Series:

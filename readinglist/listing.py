@@ -30,6 +30,7 @@ schema) can take a title such as ``1e3``, ``yes`` or ``2025-09`` for a number, a
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from pathlib import Path
@@ -98,8 +99,29 @@ def dump_items(items: list[dict[str, Any]]) -> str:
     return "\n".join(lines) + "\n"
 
 
+#: The columns the listing shows (``notes`` only as whether there are notes).
+LISTED = ("id", "title", "date", "tags", "kind", "authors")
+
+
+def listing_key(frame: pd.DataFrame, homes: Mapping[str, str]) -> str:
+    """A hash of what the listing shows: :data:`LISTED`, whether each entry has notes, its home."""
+    columns = frame[list(LISTED)].assign(
+        tags=frame["tags"].map("\x1f".join),
+        authors=frame["authors"].map("\x1f".join),
+        notes=has_notes(frame),
+        home=frame["id"].map(homes),
+    )
+    hashes = pd.util.hash_pandas_object(columns, index=False).to_numpy()
+    return hashlib.sha256(hashes.tobytes() + str(len(frame)).encode()).hexdigest()[:24]
+
+
+def listing_text(frame: pd.DataFrame, topics: Topics, homes: Mapping[str, str] | None = None) -> str:
+    """The listing file's text: :func:`dump_items` of :func:`listing_items`."""
+    return dump_items(listing_items(frame, topics, homes))
+
+
 def write_listing(
     frame: pd.DataFrame, topics: Topics, path: str | Path, homes: Mapping[str, str] | None = None
 ) -> None:
     """Write the listing items to ``path`` (see :func:`~readinglist.files.write_generated`)."""
-    write_generated(path, dump_items(listing_items(frame, topics, homes)))
+    write_generated(path, listing_text(frame, topics, homes))

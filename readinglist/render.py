@@ -9,7 +9,7 @@ It knows nothing of ``data/``, so the pre-render step (:func:`prerender`) decide
 2. When the key is the one of the last render and the cell store exists, nothing is recomputed and
    no page is executed: the floor of a render.
 3. Otherwise every page's cell outputs are computed in this one process and written to the cell
-   store, ``.cache/pages-<key>/``, one JSON file per page. A page's **fingerprint** is the hash of
+   store, ``.cache/pages-<key>/``, one file per page (:func:`cells_text`). A page's **fingerprint** is the hash of
    its outputs; the frozen results (``_freeze/<page>/``) of every page whose fingerprint changed are
    removed, so Quarto re-executes exactly those pages. The fingerprints are kept in
    ``_freeze/readinglist.json``.
@@ -82,14 +82,17 @@ def store_path(key: str) -> Path:
     return project.cache_dir() / f"pages-{key}"
 
 
+STORED = ".cells"
+
+
 def page_file(store: Path, source: str) -> Path:
-    return store / (quote(source, safe="") + ".json")
+    return store / (quote(source, safe="") + STORED)
 
 
 def read_page(key: str, source: str) -> dict[str, str] | None:
     """The stored cells of one page (a page's kernel reads its own file, not the whole book's)."""
     path = page_file(store_path(key), source)
-    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+    return parse_cells(path.read_text(encoding="utf-8")) if path.exists() else None
 
 
 def read_store(key: str) -> dict[str, dict[str, str]] | None:
@@ -97,11 +100,11 @@ def read_store(key: str) -> dict[str, dict[str, str]] | None:
     store = store_path(key)
     if not store.is_dir():
         return None
-    return {unquote(p.name.removesuffix(".json")): json.loads(p.read_text(encoding="utf-8")) for p in store.iterdir()}
+    return {unquote(p.name.removesuffix(STORED)): parse_cells(p.read_text(encoding="utf-8")) for p in store.iterdir()}
 
 
 def write_store(key: str, outputs: dict[str, str]) -> None:
-    """Replace every cell store with the one of ``key`` (``outputs``: each page's :func:`cells_json`;
+    """Replace every cell store with the one of ``key`` (``outputs``: each page's :func:`cells_text`;
     written aside, then renamed into place)."""
     cache = project.cache_dir()
     cache.mkdir(parents=True, exist_ok=True)
@@ -154,14 +157,28 @@ def frozen_dir(root: Path, page: str) -> Path:
     return root / "_freeze" / Path(page).with_suffix("")
 
 
-def cells_json(cells: dict[str, str]) -> str:
-    """A page's cells as stored, and as fingerprinted."""
-    return json.dumps(cells, sort_keys=True, ensure_ascii=False)
+def cells_text(cells: dict[str, str]) -> str:
+    """A page's cells as stored, and as fingerprinted: a JSON line of each cell's name and length
+    (in characters), then the cells' text as it is (no escaping: a chapter of 10,000 entries holds
+    tens of megabytes of cards)."""
+    names = sorted(cells)
+    header = json.dumps({name: len(cells[name]) for name in names}, ensure_ascii=False)
+    return "\n".join([header, *(cells[name] for name in names)])
+
+
+def parse_cells(text: str) -> dict[str, str]:
+    """The cells of a :func:`cells_text`."""
+    header, _, body = text.partition("\n")
+    cells, start = {}, 0
+    for name, length in json.loads(header).items():
+        cells[name] = body[start : start + length]
+        start += length + 1
+    return cells
 
 
 def fingerprint(cells: dict[str, str] | str) -> str:
-    """A hash of a page's cells (or of their :func:`cells_json`)."""
-    text = cells if isinstance(cells, str) else cells_json(cells)
+    """A hash of a page's cells (or of their :func:`cells_text`)."""
+    text = cells if isinstance(cells, str) else cells_text(cells)
     return hashlib.sha256(text.encode()).hexdigest()[:24]
 
 
@@ -185,7 +202,7 @@ def refresh(root: Path, generated: tuple[str, ...] = GENERATED, book: Book | Non
     if manifest.get("key") == key and store_path(key).exists() and all((root / g).exists() for g in generated):
         return []
     book = book or Book.load()
-    outputs = {path: cells_json(page.cell_outputs()) for path, page in book.pages().items()}
+    outputs = {path: cells_text(page.cell_outputs()) for path, page in book.pages().items()}
     write_store(key, outputs)
     fingerprints = {path: fingerprint(text) for path, text in outputs.items()}
     stale = [path for path, fp in fingerprints.items() if manifest.get("pages", {}).get(path) != fp]

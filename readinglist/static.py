@@ -115,14 +115,20 @@ def _hash(value: Any) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
 
 
-def write_chart_plan(figures: Sequence[Figure], root: Path) -> Path:
-    """Write ``root / FOLDER / charts.json``: each figure's static spec and image key (a hash of the
-    spec and of :func:`drawing`), and the drawing settings. Left alone when unchanged."""
+def chart_plan(figures: Sequence[Figure]) -> dict[str, Any]:
+    """The plan of the figures' images: each figure's static spec and image key (a hash of the spec
+    and of :func:`drawing`), and the drawing settings."""
     settings = drawing()
     images = {fig.id: {"spec": static_spec(fig)} for fig in figures}
     for image in images.values():
         image["key"] = _hash([image["spec"], settings])
-    plan = {"drawing": settings, "images": images}
+    return {"drawing": settings, "images": images}
+
+
+def write_chart_plan(figures: Sequence[Figure] | dict[str, Any], root: Path) -> Path:
+    """Write ``root / FOLDER / charts.json``, the :func:`chart_plan` of ``figures`` (or that plan
+    itself). Left alone when unchanged."""
+    plan = figures if isinstance(figures, dict) else chart_plan(figures)
     path = root / FOLDER / PLAN
     write_generated(path, json.dumps(plan, ensure_ascii=False, separators=(",", ":")) + "\n")
     return path

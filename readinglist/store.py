@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime as dt
+import functools
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -165,6 +166,7 @@ def check_records(records: list[Record], topics: Topics, name: str) -> list[Prob
 
     first_line: dict[str, int] = {}
     arxiv_lines: dict[str, int] = {}
+    known_tags = frozenset(topics.tags)
     for rec in records:
         v = rec.values
         if not v["id"]:
@@ -206,7 +208,7 @@ def check_records(records: list[Record], topics: Topics, name: str) -> list[Prob
         if v["date"] and parse_date(v["date"]) is None:
             bad(rec, "date", "a date YYYY, YYYY-MM or YYYY-MM-DD (a real calendar date)")
         for tag in split_list(v["tags"], TAG_SEP):
-            if tag not in topics.tags:
+            if tag not in known_tags:
                 bad(rec, "tags", topics.unknown_tag_message(tag), tag)
         for cat in split_list(v["categories"], " "):
             if not CATEGORY.fullmatch(cat):
@@ -222,8 +224,10 @@ def check_records(records: list[Record], topics: Topics, name: str) -> list[Prob
     return problems
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_date(value: str) -> tuple[pd.Timestamp, str] | None:
-    """``(timestamp, precision)`` for ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; None if invalid."""
+    """``(timestamp, precision)`` for ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; None if invalid
+    (kept for the list's few hundred distinct dates: a list checks and converts each date twice)."""
     match = DATE.fullmatch(value)
     if not match:
         return None

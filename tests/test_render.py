@@ -7,10 +7,14 @@ import csv
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from readinglist import chapters, render
+from readinglist import chapters, listing, render, static
 from readinglist.book import Book
+from readinglist.entries import has_tags
 
 from .expected import edit_csv, set_field
 from .test_project import copy_project
@@ -177,3 +181,64 @@ def test_a_card_key_changes_with_the_titles_and_homes_of_its_related_entries(sho
     changed = {i for i, key in book.card_keys.items() if other.card_keys[i] != key}
     assert changed == {i for i, others in book.related.items() if moved in others}
     assert changed
+
+
+def test_an_edit_reuses_the_work_it_does_not_change(proj: Path) -> None:
+    """A note's text feeds no chart and not the listing: after such an edit the pre-render builds no
+    chart and writes the listing from its cache, rewrites at most two of the per-entry cache's files
+    (the edited row's old and new ones), and every generated file is what a book without any
+    cache writes. Giving an entry its first note changes the listing again."""
+    render.refresh(proj)
+    cache = proj / ".cache"
+    (shards,) = [p for p in cache.glob("entries-*") if p.is_dir()]
+    before = {p.name: p.read_bytes() for p in shards.iterdir()}
+    assert len(before) == 16
+    calls: list[str] = []
+    listing_text, figures = listing.listing_text, Book.figures
+
+    def counting(name, func):
+        def wrapper(*args, **kwargs):
+            calls.append(name)
+            return func(*args, **kwargs)
+
+        return wrapper
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("readinglist.listing.listing_text", counting("listing", listing_text))
+        patch.setattr(Book, "figures", counting("figures", figures))
+        edit_csv(proj / "data" / "papers.csv", set_field("2509.02534", notes="A new note. It says something else."))
+        assert render.refresh(proj)
+        assert calls == []
+        after = {p.name: p.read_bytes() for p in shards.iterdir()}
+        assert after.keys() == before.keys()
+        assert 1 <= sum(after[name] != before[name] for name in before) <= 2
+
+        fresh = Book.load()
+        fresh.cache_dir = None
+        written = (proj / "all-entries.yml").read_text(encoding="utf-8")
+        assert written == listing_text(fresh.frame, fresh.topics, fresh.homes)
+        plan = json.loads((proj / "_assets" / "charts" / "charts.json").read_text(encoding="utf-8"))
+        assert plan == static.chart_plan(figures(fresh))
+
+        edit_csv(proj / "data" / "papers.csv", set_field("2509.17567", notes="Read it for the method."))
+        render.refresh(proj)
+        assert "listing" in calls
+        fresh = Book.load()
+        fresh.cache_dir = None
+        written = (proj / "all-entries.yml").read_text(encoding="utf-8")
+        assert written == listing_text(fresh.frame, fresh.topics, fresh.homes)
+
+
+@given(st.dictionaries(st.from_regex(r"[a-z_]{1,12}", fullmatch=True), st.text()))
+def test_stored_cells_read_back_as_written(cells: dict[str, str]) -> None:
+    text = render.cells_text(cells)
+    assert render.parse_cells(text) == cells
+    assert render.fingerprint(cells) == render.fingerprint(text)
+
+
+@given(st.lists(st.lists(st.sampled_from("ABCD"), max_size=3), max_size=8), st.lists(st.sampled_from("ABCDE")))
+def test_has_tags_marks_the_entries_with_any_of_the_tags(lists: list[list[str]], wanted: list[str]) -> None:
+    frame = pd.DataFrame({"tags": lists}, index=[10 * i + 3 for i in range(len(lists))])
+    mask = has_tags(frame, wanted)
+    assert mask.index.equals(frame.index)
+    assert mask.tolist() == [bool(set(ts) & set(wanted)) for ts in lists]
