@@ -291,6 +291,7 @@ class Book:
         key = listing.listing_key(self.frame, self.homes) + package_hash()[:8]
         text = self.cached("listing", key, lambda: listing.listing_text(self.frame, self.topics, self.homes), text=True)
         write_generated(root / "all-entries.yml", text)
+        write_generated(root / listing.NOTE, listing.note_text(len(self.frame)))
 
     def _list_months(self) -> list[dict[str, Any]]:
         from .charts import list_months
@@ -347,6 +348,9 @@ class Page:
     methods its code cells print."""
 
     CELLS: tuple[str, ...] = ()
+    #: The id of the section holding the page's cards (None when it has none), which the search
+    #: index replaces by one document per entry (:mod:`readinglist.search`).
+    cards_section: str | None = None
 
     def __init__(self, book: Book, path: str):
         self.book = book
@@ -429,6 +433,10 @@ class ChapterPage(Page):
         return self.book.chapter_frames[self.chapter.slug]
 
     @property
+    def cards_section(self) -> str | None:  # type: ignore[override]
+        return None if self.sub_pages else "entries"
+
+    @property
     def sub_pages(self) -> list[SubPage]:
         """The chapter's sub-pages, newest first (none when it is not cut)."""
         return self.book.layout.get(self.chapter.slug, [])
@@ -475,6 +483,7 @@ class SubChapterPage(Page):
     before and after."""
 
     CELLS = ("summary", "entries")
+    cards_section = "entries"
 
     def __init__(self, book: Book, chapter: Chapter, sub: SubPage):
         super().__init__(book, sub.html)
@@ -575,6 +584,7 @@ class DataPage(Page):
     """The data appendix: schema, data quality, and the cards of entries without a topic."""
 
     CELLS = ("schema", "quality", "untagged")
+    cards_section = "entries-without-a-topic"  # the id of its heading in appendices/data.qmd
 
     def __init__(self, book: Book):
         super().__init__(book, UNTAGGED_PAGE)

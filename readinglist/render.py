@@ -53,6 +53,7 @@ GENERATED = (
     "references-biblatex.bib",
     "feed.xml",
     "all-entries.yml",
+    "_assets/all-entries-note.md",
 )
 
 

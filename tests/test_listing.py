@@ -144,3 +144,18 @@ def test_hostile_strings_survive_the_yaml_round_trip_and_render_as_written(frame
 def test_quoted_is_json_with_yaml_escapes(value: str) -> None:
     assert listing._quoted(value) == json.dumps(value, ensure_ascii=False).translate(listing.YAML_ESCAPES)
     assert yaml.safe_load(listing._quoted(value)) == value
+
+
+def test_a_long_list_keeps_its_newest_entries_in_the_listing_and_says_so(
+    frame, topics, tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "all-entries.yml"
+    listing.write_listing(frame, topics, path)
+    assert (tmp_path / listing.NOTE).read_text(encoding="utf-8") == ""
+    everything = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert len(everything) == len(frame)
+    monkeypatch.setattr(listing, "MAX_ITEMS", 10)
+    listing.write_listing(frame, topics, path)
+    assert yaml.safe_load(path.read_text(encoding="utf-8")) == everything[:10]
+    note = (tmp_path / listing.NOTE).read_text(encoding="utf-8")
+    assert f"newest 10 of the {len(frame)} entries" in note
