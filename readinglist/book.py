@@ -291,7 +291,6 @@ class Book:
         key = listing.listing_key(self.frame, self.homes) + package_hash()[:8]
         text = self.cached("listing", key, lambda: listing.listing_text(self.frame, self.topics, self.homes), text=True)
         write_generated(root / "all-entries.yml", text)
-        write_generated(root / listing.NOTE, listing.note_text(len(self.frame)))
 
     def _list_months(self) -> list[dict[str, Any]]:
         from .charts import list_months

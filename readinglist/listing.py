@@ -46,10 +46,9 @@ from .topics import Topics
 
 HEADER = "# The items of all-entries.qmd's listing, written from data/papers.csv by readinglist.listing.\n"
 #: The most entries the listing holds, the newest: Quarto renders every item of a listing into the
-#: page (pandoc took 24 GB of memory and was stopped on 10,000), and a page stays under 2 MB.
+#: page (pandoc took 24 GB of memory and was stopped on 10,000), and a page stays under 2 MB;
+#: ``all-entries.qmd`` says so.
 MAX_ITEMS = 1000
-#: The page's note when the list holds more entries than the listing (``all-entries.qmd`` includes it).
-NOTE = "_assets/all-entries-note.md"
 #: The notes column of an entry with the curator's notes (assets/all-entries.js filters on the class).
 NOTES_MARK = "[Notes]{.notes-mark}"
 
@@ -125,19 +124,8 @@ def listing_text(frame: pd.DataFrame, topics: Topics, homes: Mapping[str, str] |
     return dump_items(listing_items(frame, topics, homes)[:MAX_ITEMS])
 
 
-def note_text(entries: int) -> str:
-    """The listing page's note (Markdown): empty when every entry is in the listing."""
-    if entries <= MAX_ITEMS:
-        return ""
-    return (
-        f"The table holds the newest {MAX_ITEMS:,} of the {entries:,} entries. Every entry is in the chapter"
-        " of each of its topics (see the contents), and in the [BibTeX](references.bib) file.\n"
-    )
-
-
 def write_listing(
     frame: pd.DataFrame, topics: Topics, path: str | Path, homes: Mapping[str, str] | None = None
 ) -> None:
     """Write the listing items to ``path`` (see :func:`~readinglist.files.write_generated`)."""
     write_generated(path, listing_text(frame, topics, homes))
-    write_generated(Path(path).parent / NOTE, note_text(len(frame)))

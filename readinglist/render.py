@@ -53,7 +53,6 @@ GENERATED = (
     "references-biblatex.bib",
     "feed.xml",
     "all-entries.yml",
-    "_assets/all-entries-note.md",
 )
 
 
