@@ -8,7 +8,10 @@ with ``python -m readinglist chapters``):
 * ``refresh`` **cold** (no cache, no freeze), **warm** (the cell store gone, as after a change of
   code that changes no output, with the related-entries and chart caches kept), **unchanged** (the
   inputs are the last render's) and **after a one-note edit** (an existing note's text changed;
-  medians of ``--runs``), with the pages the edit sent to execution;
+  medians of ``--runs``), with the pages the edit sent to execution, and the edit's whole cost: the
+  refresh plus each of those pages' cells read in a new process, as Quarto's kernels do;
+* every page's cells read in a new process, one after the other (what a render executing every
+  page would add to the refresh);
 * a page's cells read from the store in a fresh Python process (the largest page), as Quarto's kernel
   would run them: the process's wall time, interpreter start-up included, and the cells alone;
 * related entries (:func:`readinglist.related.related`) alone, on the list;
@@ -84,6 +87,7 @@ def read_cells_in_a_new_process(root: Path, source: str, cells: tuple[str, ...])
         "print(time.perf_counter() - t)\n"
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith(("READINGLIST_", "QUARTO_PROJECT"))}
+    env["PYTHONPATH"] = str(ROOT)  # this checkout's package, whichever is installed
     start = time.perf_counter()
     result = subprocess.run(
         [sys.executable, "-c", code], cwd=(root / source).parent, env=env, capture_output=True, text=True, check=True
@@ -107,18 +111,24 @@ def bench(n: int, runs: int, workdir: Path) -> None:
     print(f"refresh, warm (store gone):        {statistics.median(warm() for _ in range(runs)):7.2f} s")
     unchanged = statistics.median(timed(lambda: render.refresh(root))[0] for _ in range(runs))
     print(f"refresh, inputs unchanged:         {unchanged:7.2f} s")
-    edits, executed = [], []
+    edits, executed, totals = [], [], []
     for run in range(runs):
         edit_note(data, run)
         seconds, stale = timed(lambda: render.refresh(root))
+        outputs = render.read_store(render.inputs_key())
+        kernels = sum(read_cells_in_a_new_process(root, page, tuple(outputs[page]))[0] for page in stale)
         edits.append(seconds)
         executed.append(len(stale))
+        totals.append(seconds + kernels)
     print(
         f"refresh, after a one-note edit:    {statistics.median(edits):7.2f} s  "
-        f"({statistics.median(executed):.0f} pages to execute)"
+        f"({statistics.median(executed):.0f} pages to execute; with their kernels, each in a new process: "
+        f"{statistics.median(totals):.2f} s)"
     )
 
     outputs = render.read_store(render.inputs_key())
+    every, _ = timed(lambda: [read_cells_in_a_new_process(root, page, tuple(cells)) for page, cells in outputs.items()])
+    print(f"every page's kernel, one after the other (new processes): {every:5.2f} s")
     markdown = {source: "".join(cells.values()) for source, cells in outputs.items()}
     largest = max(markdown, key=lambda s: len(markdown[s]))
     wall, cells = read_cells_in_a_new_process(root, largest, tuple(outputs[largest]))
