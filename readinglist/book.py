@@ -24,7 +24,7 @@ import pandas as pd
 from . import bibtex, feed, listing, project, split, static, store
 from .bundle import write_vega_bundle
 from .cards import CardContext, card, fixed_parts, html_only, raw_html, root_of, title_of
-from .entries import has_notes, has_tags, newest_first
+from .entries import columns_hash, has_notes, has_tags, newest_first
 from .files import atomic_write, write_generated
 from .render import package_hash
 from .schema import COLUMNS
@@ -46,9 +46,7 @@ DATA_SOURCE = UNTAGGED_PAGE.replace(".html", ".qmd")
 def text_fingerprint(frame: pd.DataFrame) -> str:
     """A hash of what related entries depend on: ids, their title, abstract and notes, and their tags
     (an entry without text is related by its tags)."""
-    columns = frame[["id", "title", "abstract", "notes"]].assign(tags=frame["tags"].map("\x1f".join))
-    hashes = pd.util.hash_pandas_object(columns, index=False).to_numpy()
-    return hashlib.sha256(hashes.tobytes() + str(len(frame)).encode()).hexdigest()[:24]
+    return columns_hash(frame[["id", "title", "abstract", "notes"]].assign(tags=frame["tags"].map("\x1f".join)))
 
 
 @dataclass
@@ -95,11 +93,6 @@ class Book:
         atomic_write(path, text.encode("utf-8"))
 
     @cached_property
-    def rows(self) -> list[dict[str, Any]]:
-        """The entries as dicts, in list order."""
-        return self.frame.to_dict("records")
-
-    @cached_property
     def row_keys(self) -> list[str]:
         """A hash of each entry's row (every column), in list order."""
         text = self.frame.astype(str)  # lists as their repr, dates as ISO text, NaT as "NaT"
@@ -107,7 +100,7 @@ class Book:
         return [f"{h:016x}" for h in hashes.tolist()]
 
     def records(self, positions: Sequence[int]) -> list[dict[str, Any]]:
-        """The entries at ``positions`` (places in the list) as dicts, as in :attr:`rows`."""
+        """The entries at ``positions`` (places in the list) as dicts."""
         return self.frame.iloc[list(positions)].to_dict("records")
 
     @cached_property

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import numpy as np
 import pandas as pd
 
@@ -33,6 +35,13 @@ def has_tags(frame: pd.DataFrame, tags: tuple[str, ...] | list[str]) -> pd.Serie
     mask = np.zeros(len(lists), dtype=bool)
     mask[owner[hits]] = True
     return pd.Series(mask, index=frame.index, name="tags")
+
+
+def columns_hash(columns: pd.DataFrame) -> str:
+    """A hash of the values of ``columns`` (text, dates, numbers; lists joined beforehand) and of
+    their number of rows, for caches kept by what they read."""
+    hashes = pd.util.hash_pandas_object(columns, index=False).to_numpy()
+    return hashlib.sha256(hashes.tobytes() + str(len(columns)).encode()).hexdigest()[:24]
 
 
 def has_notes(frame: pd.DataFrame) -> pd.Series:

@@ -30,7 +30,6 @@ schema) can take a title such as ``1e3``, ``yes`` or ``2025-09`` for a number, a
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from pathlib import Path
@@ -39,7 +38,7 @@ from typing import Any
 import pandas as pd
 
 from .cards import UNTITLED
-from .entries import has_notes, newest_first
+from .entries import columns_hash, has_notes, newest_first
 from .files import write_generated
 from .text import escape, inline
 from .topics import Topics
@@ -109,14 +108,14 @@ LISTED = ("id", "title", "date", "tags", "kind", "authors")
 
 def listing_key(frame: pd.DataFrame, homes: Mapping[str, str]) -> str:
     """A hash of what the listing shows: :data:`LISTED`, whether each entry has notes, its home."""
-    columns = frame[list(LISTED)].assign(
-        tags=frame["tags"].map("\x1f".join),
-        authors=frame["authors"].map("\x1f".join),
-        notes=has_notes(frame),
-        home=frame["id"].map(homes),
+    return columns_hash(
+        frame[list(LISTED)].assign(
+            tags=frame["tags"].map("\x1f".join),
+            authors=frame["authors"].map("\x1f".join),
+            notes=has_notes(frame),
+            home=frame["id"].map(homes),
+        )
     )
-    hashes = pd.util.hash_pandas_object(columns, index=False).to_numpy()
-    return hashlib.sha256(hashes.tobytes() + str(len(frame)).encode()).hexdigest()[:24]
 
 
 def listing_text(frame: pd.DataFrame, topics: Topics, homes: Mapping[str, str] | None = None) -> str:

@@ -31,6 +31,7 @@ import yaml
 
 from . import project
 from .cards import title_of
+from .chapters import FRONT_MATTER
 from .files import write_generated
 from .plaintext import readable
 from .store import format_date
@@ -106,7 +107,8 @@ def rewrite(index: list[dict[str, Any]], book: Book, listing: str = "") -> list[
 def listing_description() -> str:
     """The listing page's description, from its front matter."""
     source = (project.root() / LISTING.replace(".html", ".qmd")).read_text(encoding="utf-8")
-    front = yaml.safe_load(source.split("---\n")[1]) if source.startswith("---\n") else {}
+    match = FRONT_MATTER.match(source)
+    front = yaml.safe_load(match.group(1) or "") if match else {}
     return str((front or {}).get("description", ""))
 
 

@@ -125,10 +125,8 @@ def chart_plan(figures: Sequence[Figure]) -> dict[str, Any]:
     return {"drawing": settings, "images": images}
 
 
-def write_chart_plan(figures: Sequence[Figure] | dict[str, Any], root: Path) -> Path:
-    """Write ``root / FOLDER / charts.json``, the :func:`chart_plan` of ``figures`` (or that plan
-    itself). Left alone when unchanged."""
-    plan = figures if isinstance(figures, dict) else chart_plan(figures)
+def write_chart_plan(plan: dict[str, Any], root: Path) -> Path:
+    """Write ``root / FOLDER / charts.json``, a :func:`chart_plan`. Left alone when unchanged."""
     path = root / FOLDER / PLAN
     write_generated(path, json.dumps(plan, ensure_ascii=False, separators=(",", ":")) + "\n")
     return path
