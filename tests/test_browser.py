@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from urllib.parse import unquote, urlsplit
 
 import pandas as pd
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
 
 from readinglist import charts, store
 from readinglist.linkcheck import has_fragment, html_pages, page_ids
@@ -582,6 +583,64 @@ def test_the_theme_toggle_redraws_the_charts(browser: Browser, book: StaticServe
         label = page.locator("#fig-rl-timeline-chart .role-axis-label text").first
         assert luminance(label.evaluate("t => getComputedStyle(t).fill")) > 0.6
         expect(page.locator("#fig-rl-timeline-chart svg.marks")).to_have_count(1)
+        assert log.problems == []
+
+
+# ---------------------------------------------------------------- the first paint (readinglist.paint)
+
+DARK_SHEETS = "**/*-dark-*.css"
+
+
+def test_the_dark_theme_loads_only_for_a_dark_reader_and_before_the_first_paint(
+    browser: Browser, book: StaticServer
+) -> None:
+    """The post-render starts the dark stylesheets disabled: a light reader never fetches them; a
+    reader who chose the dark theme sees no light page first, even when they are slow to come."""
+    for theme in ("light", "dark"):
+        with book_context(browser, SCREENS["phone"], theme=theme) as (context, guard):
+
+            def slowly(route: Route) -> None:
+                time.sleep(1.0)
+                route.continue_()
+
+            context.route(DARK_SHEETS, slowly)
+            page, log = open_page(context, book.url("chapters/rl.html"))
+            page.wait_for_timeout(300)
+            dark = [url for url in guard.requests if re.search(r"-dark-[0-9a-f]+(\.min)?\.css$", url)]
+            timing = page.evaluate(
+                """() => ({
+                    paint: performance.getEntriesByName('first-contentful-paint')[0].startTime,
+                    sheets: performance.getEntriesByType('resource')
+                        .filter(e => /-dark-[0-9a-f]+(\\.min)?\\.css$/.test(e.name)).map(e => e.responseEnd),
+                })"""
+            )
+            if theme == "light":
+                assert dark == [] and timing["sheets"] == []
+            else:
+                assert len(dark) == 2, dark  # Bootstrap's and the syntax highlighting's
+                assert timing["paint"] >= max(timing["sheets"]), timing
+                expect(page.locator("body")).to_have_class(re.compile(r"\bquarto-dark\b"))
+            assert log.problems == []
+
+
+def test_the_deferred_libraries_still_do_their_work(browser: Browser, book: StaticServer) -> None:
+    """Quarto's scripts run deferred: headings get their anchors (anchor.js), the phone's sidebar
+    opens (Bootstrap's collapse), the search box is built (autocomplete), and Quarto's handlers ran
+    after the navigation script's (which keeps every link's original address)."""
+    with book_context(browser, SCREENS["phone"]) as (context, _guard):
+        page, log = open_page(context, book.url("chapters/rl.html"))
+        head = (book.root / "chapters/rl.html").read_text(encoding="utf-8").split("</head>")[0]
+        classic = [tag for tag in re.findall(r"<script src=[^>]*>", head) if 'type="module"' not in tag]
+        assert classic and all(tag.endswith(" defer>") for tag in classic), classic
+        expect(page.locator("h2.anchored a.anchorjs-link").first).to_be_attached()
+        expect(
+            page.locator("#quarto-search .aa-Autocomplete, #quarto-search .aa-DetachedSearchButton")
+        ).not_to_have_count(0)
+        assert page.locator("a[data-original-href]").count() > 0
+        sidebar = page.locator("#quarto-sidebar")
+        expect(sidebar).not_to_have_class(re.compile(r"\bshow\b"))
+        page.locator(".quarto-btn-toggle:visible").first.click()
+        expect(sidebar).to_have_class(re.compile(r"\bshow\b"))
         assert log.problems == []
 
 
