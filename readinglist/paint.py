@@ -19,8 +19,10 @@ Quarto has no option for either, so this step rewrites the rendered pages:
   Quarto's color-scheme script sets on them anyway when the reader has not chosen the dark theme,
   and the light theme's duplicate links that the same script disables at once
   (``quarto-color-scheme-extra``) start disabled too. When the reader chose the dark theme (the
-  ``quarto-color-scheme`` key of localStorage), or prefers it and the book respects that, the same
-  script switches the dark stylesheets on before the body is painted, as it did before.
+  ``quarto-color-scheme`` key of localStorage), or prefers it and the book respects that, a short
+  script at the end of ``<head>`` (``scheme_script``) switches the dark stylesheets on, blocking
+  the first paint as before, so a dark reader never sees the page in the light theme first; a light
+  reader never downloads them.
 
 Only ``.html`` files are read; other outputs (PDF, EPUB) are left alone. The rewrite is idempotent.
 """
@@ -100,8 +102,7 @@ def _disable_alternate_sheets(head: str, disables_extra: bool) -> str:
         extra = disables_extra and "quarto-color-scheme-extra" in classes
         if attrs.get("rel", "").lower() != "stylesheet" or not (alternate or extra):
             return tag
-        tag = re.sub(r"""\brel\s*=\s*(["']?)stylesheet\1""", 'rel="disabled-stylesheet"', tag, count=1)
-        return tag
+        return re.sub(r"""\brel\s*=\s*(["']?)stylesheet\1""", 'rel="disabled-stylesheet"', tag, count=1)
 
     return _LINK.sub(disable, head)
 
