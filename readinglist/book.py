@@ -270,12 +270,14 @@ class Book:
 
     def write_generated_files(self, root: Path) -> None:
         """What the pages link to besides themselves: the vega bundle, the plan of the charts' images
-        for the PDF and the EPUB (drawn on demand, :mod:`readinglist.static`), BibTeX, the feed, the
-        listing."""
+        for the PDF and the EPUB (drawn on demand, :mod:`readinglist.static`), the charts' images
+        for the web book's first paint (those that changed), BibTeX, the feed, the listing."""
         write_vega_bundle(root / BUNDLE)
         months = self.cached("list-months", self.chart_key, self._list_months)
         write_generated(root / LIST_MONTHS, json.dumps(months, separators=(",", ":")) + "\n")
-        static.write_chart_plan(self.cached("chart-plan", self.chart_key, self._chart_plan), root)
+        plan = self.cached("chart-plan", self.chart_key, self._chart_plan)
+        static.write_chart_plan(plan, root)
+        static.draw_web_images(plan, root)
         parts = self.entry_parts
         bibtex.write_bibliography(self.frame, root / "references.bib", {i: p["bib"] for i, p in parts.items()})
         biblatex = {i: p["biblatex"] for i, p in parts.items()}
@@ -386,7 +388,10 @@ class Page:
         figs = self.figures()
         images = [self.root + static.image_path(f.id) for f in figs]
         heights = self.book.drawn_heights(figs)
-        figures = [figure_markdown(f, i, h) for f, i, h in zip(figs, images, heights, strict=True)]
+        figures = [
+            figure_markdown(f, i, h, first_paint=self.root + static.FOLDER)
+            for f, i, h in zip(figs, images, heights, strict=True)
+        ]
         return [*figures, html_only(raw_html(loader_html(f"{self.root}{BUNDLE}")))] if figures else []
 
     def cards(self, frame: pd.DataFrame) -> str:

@@ -685,33 +685,56 @@ def layout_key(fig: Figure) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
 
 
-def embed_html(fig: Figure, div_id: str | None = None, height: int | None = None) -> str:
-    """The chart's empty div, which :data:`CHART_LOADER` fills, and the spec it draws as JSON data.
+def first_paint_html(fig: Figure, folder: str) -> str:
+    """The chart as drawn offline (:func:`readinglist.static.draw_web_images`, in ``folder``): one
+    ``<picture>`` per theme (the style sheet shows the one of the page's theme), each choosing the
+    phone's width or the wider one by the screen's width. Decorative: the chart's div has the alt text."""
+    from .static import PHONE_MEDIA, WEB_WIDTHS
+
+    narrow, wide = WEB_WIDTHS
+    pictures = []
+    for theme in THEMES:
+        src = {w: _attribute(f"{folder}/{fig.id}-{w}-{theme}.svg") for w in WEB_WIDTHS}
+        pictures.append(
+            f'<picture class="chart-static chart-static-{theme}"><source media="{PHONE_MEDIA}" srcset="{src[narrow]}">'
+            f'<img src="{src[wide]}" alt="" loading="lazy" decoding="async"></picture>'
+        )
+    return "".join(pictures)
+
+
+def embed_html(fig: Figure, div_id: str | None = None, height: int | None = None, first_paint: str | None = None) -> str:
+    """The chart's div, which :data:`CHART_LOADER` fills, and the spec it draws as JSON data.
 
     The div keeps the chart's ``height`` (:func:`drawn_height` when not given) from the first
     paint, so nothing moves when the chart is drawn. ``div_id`` defaults to the figure id;
-    :func:`figure_markdown` passes another one since Quarto gives the figure id to the figure itself."""
+    :func:`figure_markdown` passes another one since Quarto gives the figure id to the figure itself.
+    With ``first_paint`` (the folder of the images drawn offline), the div shows those images
+    (:func:`first_paint_html`) and the live chart is drawn when the reader points at it or touches
+    it; without, the div is empty and the chart is drawn when it comes near the view."""
     div_id = div_id or fig.id
     if not SLUG.fullmatch(div_id):
         raise ValueError(f"div id {div_id!r} is not a slug")
     height = drawn_height(fig) if height is None else height
+    inside = "" if first_paint is None else first_paint_html(fig, first_paint)
     return (
         f'<div id="{div_id}" class="chart" role="img" aria-label="{_attribute(fig.alt)}"'
-        f' style="min-height: {int(height)}px"></div>\n'
+        f' style="min-height: {int(height)}px">{inside}</div>\n'
         f'<script type="application/json" id="{div_id}-spec">{script_json(spec(fig))}</script>'
     )
 
 
-def figure_markdown(fig: Figure, image: str | None = None, height: int | None = None) -> str:
+def figure_markdown(
+    fig: Figure, image: str | None = None, height: int | None = None, first_paint: str | None = None
+) -> str:
     """A Quarto cross-referenceable figure: a ``#fig-`` div holding the raw HTML chart, then the caption.
 
     With ``image`` (the chart drawn offline, :mod:`readinglist.static`), the raw HTML is shown only
     in HTML with JavaScript (``html:js``, not the EPUB) and the image, with the alt text, in every
     other format, where the caption leaves out what only the browser's chart can do: one Markdown
-    for every format. ``height``: as in :func:`embed_html`."""
+    for every format. ``height`` and ``first_paint``: as in :func:`embed_html`."""
     if not fig.id.startswith("fig-"):
         raise ValueError(f"a Quarto figure id starts with 'fig-', not {fig.id!r}")
-    body = embed_html(fig, f"{fig.id}-chart", height)
+    body = embed_html(fig, f"{fig.id}-chart", height, first_paint)
     longest = max((len(line) - len(line.lstrip("`")) for line in body.split("\n")), default=0)
     fence = "`" * max(3, longest + 1)
     chart, caption = f"{fence}{{=html}}\n{body}\n{fence}", escape(fig.caption)
@@ -768,12 +791,13 @@ THEMES: dict[str, dict[str, Any]] = {
     "dark": _theme("#e3e3e3", "#a8a8a8", "#444444"),
 }
 
-#: Draws every chart of a page (the divs of :func:`embed_html`) when it comes near the viewport:
-#: loads the Vega bundle (``BUNDLE``) once, for the first chart, after the page's own resources
-#: (the ``load`` event) and its next paint, so it never delays the page's first paint, and a page
-#: without charts never loads it;
-#: draws one chart per task; and draws them again in the other theme when Quarto's toggle switches
-#: ``quarto-dark`` on the body.
+#: Draws the live chart of every chart div of a page (:func:`embed_html`): a div showing the images
+#: drawn offline when the reader first points at it, touches it or clicks it (until then the page
+#: runs no chart code), an empty div when it comes near the viewport. Loads the Vega bundle
+#: (``BUNDLE``) once, for the first chart, after the page's own resources (the ``load`` event) and
+#: its next paint, so it never delays the page's first paint, and a page without charts never loads
+#: it; draws one chart per task; and draws the live charts again in the other theme when Quarto's
+#: toggle switches ``quarto-dark`` on the body (the images follow the theme by the style sheet).
 CHART_LOADER = """(function () {
 "use strict";
 var BUNDLE = __BUNDLE__, THEMES = __THEMES__, OPTIONS = __OPTIONS__;
@@ -831,8 +855,17 @@ function schedule(div) {
   }).then(function () { return draw(div); }).catch(function (error) { fail(div, error); });
 }
 function start() {
-  var charts = Array.prototype.filter.call(document.querySelectorAll("div.chart"), function (div) {
+  var all = Array.prototype.filter.call(document.querySelectorAll("div.chart"), function (div) {
     return document.getElementById(div.id + "-spec") !== null;
+  });
+  var charts = all.filter(function (div) { return div.querySelector(".chart-static") === null; });
+  all.filter(function (div) { return div.querySelector(".chart-static") !== null; }).forEach(function (div) {
+    var events = ["pointerover", "touchstart", "focusin", "click"];
+    function wake() {
+      events.forEach(function (name) { div.removeEventListener(name, wake); });
+      schedule(div);
+    }
+    events.forEach(function (name) { div.addEventListener(name, wake, {passive: true}); });
   });
   if ("IntersectionObserver" in window) {
     var observer = new IntersectionObserver(function (entries) {
@@ -845,7 +878,7 @@ function start() {
     charts.forEach(schedule);
   }
   new MutationObserver(function () {
-    charts.forEach(function (div) {
+    all.forEach(function (div) {
       var drawn = div.getAttribute("data-theme");
       if (drawn && drawn !== theme()) { div.removeAttribute("data-theme"); schedule(div); }
     });

@@ -1,4 +1,5 @@
-"""Charts as images for the formats without JavaScript (the PDF and the EPUB).
+"""Charts drawn offline: images for the formats without JavaScript (the PDF and the EPUB), and the
+web book's first paint.
 
 Each chart is drawn offline by vl-convert from the same Vega-Lite spec the HTML page draws, with
 the data it loads by URL written in (:func:`readinglist.charts.inline_spec`), as a PNG at print
@@ -12,6 +13,12 @@ Images are drawn on demand, so a render of the web book alone draws none:
 * the PDF's and the EPUB's filter (``filters/one-document.lua``) runs ``python -m
   readinglist.static ROOT`` (:func:`draw_images`), which draws the images that are missing or were
   drawn from another plan, and removes those of figures no longer in the book.
+
+The web book shows each chart first as SVG images drawn offline (:func:`draw_web_images`, run by
+the pre-render for the charts that changed), so a page paints its charts without running the Vega
+library: ``_assets/charts/<figure id>-<width>-<theme>.svg``, at the :data:`WEB_WIDTHS` (a phone's
+text column and a wider one) in the light and the dark theme. The page draws the live chart
+(tooltips, clicks, dragging) when the reader points at it (:data:`readinglist.charts.CHART_LOADER`).
 """
 
 from __future__ import annotations
@@ -39,6 +46,12 @@ DRAWN = "drawn.json"
 PPI = 300
 SCALE = 3 * 72 / PPI
 BACKGROUND = "white"
+#: The web book's chart images: drawn this many pixels wide (when the chart is as wide as its
+#: container), the first for screens narrower than :data:`PHONE_MEDIA` says, the second for others.
+WEB_WIDTHS = (340, 580)
+PHONE_MEDIA = "(max-width: 575.98px)"
+#: What the web images were drawn from, by figure.
+WEB_DRAWN = "web-drawn.json"
 
 
 #: What a chart's caption and alt text say of reading it in a browser (click a dot, hover a bar,
@@ -60,6 +73,12 @@ def paper_text(text: str) -> str:
 def image_path(figure_id: str) -> str:
     """Where the image of figure ``figure_id`` is, relative to the book root."""
     return f"{FOLDER}/{figure_id}.png"
+
+
+def web_image_path(figure_id: str, width: int, theme: str) -> str:
+    """Where the web image of figure ``figure_id`` drawn ``width`` pixels wide in ``theme`` is,
+    relative to the book root."""
+    return f"{FOLDER}/{figure_id}-{width}-{theme}.svg"
 
 
 def static_spec(fig: Figure) -> dict[str, Any]:
@@ -115,14 +134,27 @@ def _hash(value: Any) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
 
 
+def web_drawing() -> dict[str, Any]:
+    """What vl-convert is given besides a web chart's spec: Vega-Lite's version, the themes, the widths."""
+    from .charts import THEMES, VL_VERSION
+
+    return {"vl_version": VL_VERSION, "themes": THEMES, "widths": list(WEB_WIDTHS)}
+
+
 def chart_plan(figures: Sequence[Figure]) -> dict[str, Any]:
-    """The plan of the figures' images: each figure's static spec and image key (a hash of the spec
-    and of :func:`drawing`), and the drawing settings."""
-    settings = drawing()
+    """The plan of the figures' images: for the PDF and the EPUB, each figure's static spec and
+    image key (a hash of the spec and of :func:`drawing`), and the drawing settings; under ``web``,
+    the same for the web book's images (the spec as the page draws it, :func:`web_drawing`)."""
+    from .charts import inline_spec
+
+    settings, web = drawing(), web_drawing()
     images = {fig.id: {"spec": static_spec(fig)} for fig in figures}
     for image in images.values():
         image["key"] = _hash([image["spec"], settings])
-    return {"drawing": settings, "images": images}
+    web_images = {fig.id: {"spec": inline_spec(fig)} for fig in figures}
+    for image in web_images.values():
+        image["key"] = _hash([image["spec"], web])
+    return {"drawing": settings, "images": images, "web": {"drawing": web, "images": web_images}}
 
 
 def write_chart_plan(plan: dict[str, Any], root: Path) -> Path:
@@ -152,6 +184,86 @@ def draw_images(root: Path) -> list[str]:
     wanted = {i: image["key"] for i, image in images.items()}
     if drawn != wanted:
         atomic_write(folder / DRAWN, json.dumps(wanted, indent=1).encode("utf-8"))
+    return todo
+
+
+def _at_width(spec: dict[str, Any], width: int) -> dict[str, Any]:
+    """``spec`` drawn ``width`` pixels wide in all when it is as wide as its container."""
+    if spec.get("width") != "container":
+        return spec
+    return spec | {"width": width, "autosize": {"type": "fit-x", "contains": "padding"}}
+
+
+def _theme_colors(themes: dict[str, Any], theme: str) -> dict[str, str]:
+    """The colors of the light theme's config and what ``theme``'s config has in their place."""
+    pairs: dict[str, str] = {}
+
+    def walk(light: Any, other: Any) -> None:
+        if isinstance(light, dict) and isinstance(other, dict):
+            for key in light.keys() & other.keys():
+                walk(light[key], other[key])
+        elif isinstance(light, str) and isinstance(other, str) and light.startswith("#") and light != other:
+            pairs[light.lower()] = other
+
+    walk(themes["light"], themes[theme])
+    return pairs
+
+
+_CLIP = re.compile(r"\bclip(\d+)\b")
+
+
+def web_svgs(spec: dict[str, Any], settings: dict[str, Any]) -> dict[tuple[int, str], str]:
+    """A web chart drawn offline: its SVG by width and theme. Each width is drawn in the light
+    theme; the other themes' SVGs are the same with the theme's colors (their configs differ only
+    in colors: the tests check that vl-convert draws the same). Clip-path ids are numbered from 1
+    in each SVG, so the same chart gives the same file."""
+    import vl_convert
+
+    result: dict[tuple[int, str], str] = {}
+    for width in settings["widths"]:
+        svg = vl_convert.vegalite_to_svg(
+            _at_width(spec, width), vl_version=settings["vl_version"], config=settings["themes"]["light"]
+        )
+        numbers: dict[str, str] = {}
+        svg = _CLIP.sub(lambda m: "clip" + numbers.setdefault(m.group(1), str(len(numbers) + 1)), svg)
+        for theme in settings["themes"]:
+            colors = _theme_colors(settings["themes"], theme)
+            pattern = re.compile("|".join(map(re.escape, colors)), re.IGNORECASE) if colors else None
+            result[width, theme] = pattern.sub(lambda m: colors[m.group(0).lower()], svg) if pattern else svg
+    return result
+
+
+def draw_web_images(plan: dict[str, Any], root: Path, progress: bool = True) -> list[str]:
+    """Draw the web images of the figures of ``plan`` (a :func:`chart_plan`) whose key changed or
+    whose files are missing, remove those of figures not in the plan, and record what was drawn in
+    ``web-drawn.json``. Returns the ids of the figures drawn."""
+    folder = root / FOLDER
+    web = plan["web"]
+    settings, images = web["drawing"], web["images"]
+    try:
+        drawn = json.loads((folder / WEB_DRAWN).read_text(encoding="utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError):
+        drawn = {}
+    names = {(i, w, t): root / web_image_path(i, w, t) for i in images for w in settings["widths"] for t in settings["themes"]}
+    todo = [
+        i
+        for i, image in images.items()
+        if drawn.get(i) != image["key"] or not all(p.exists() for (f, _, _), p in names.items() if f == i)
+    ]
+    start = time.perf_counter()
+    for n, figure_id in enumerate(todo, 1):
+        for (width, theme), svg in web_svgs(images[figure_id]["spec"], settings).items():
+            write_generated(names[figure_id, width, theme], svg)
+        if progress and len(todo) > 10 and (n % 10 == 0 or n == len(todo)):
+            print(f"readinglist: drew {n}/{len(todo)} charts for the web", file=sys.stderr)
+    kept = {p.name for p in names.values()}
+    for old in folder.glob("*.svg"):
+        if old.name not in kept:
+            old.unlink()
+    wanted = {i: image["key"] for i, image in images.items()}
+    write_generated(folder / WEB_DRAWN, json.dumps(wanted, indent=1) + "\n")
+    if progress and todo:
+        print(f"readinglist: drew {len(todo)} chart(s) for the web ({time.perf_counter() - start:.1f} s)", file=sys.stderr)
     return todo
 
 
