@@ -702,7 +702,9 @@ def first_paint_html(fig: Figure, folder: str) -> str:
     return "".join(pictures)
 
 
-def embed_html(fig: Figure, div_id: str | None = None, height: int | None = None, first_paint: str | None = None) -> str:
+def embed_html(
+    fig: Figure, div_id: str | None = None, height: int | None = None, first_paint: str | None = None
+) -> str:
     """The chart's div, which :data:`CHART_LOADER` fills, and the spec it draws as JSON data.
 
     The div keeps the chart's ``height`` (:func:`drawn_height` when not given) from the first

@@ -209,14 +209,34 @@ def _theme_colors(themes: dict[str, Any], theme: str) -> dict[str, str]:
     return pairs
 
 
-_CLIP = re.compile(r"\bclip(\d+)\b")
+# The ids vl-convert numbers across the drawings of a process: clip paths and gradients.
+_NUMBERED_ID = re.compile(r"\b(clip|gradient_)(\d+)\b")
+
+
+def number_ids(svg: str) -> str:
+    """``svg`` with its clip-path and gradient ids numbered from 1, so a chart drawn again is the same file."""
+    numbers: dict[tuple[str, str], str] = {}
+
+    def renumber(match: re.Match[str]) -> str:
+        key = (match.group(1), match.group(2))
+        return match.group(1) + numbers.setdefault(key, str(sum(k[0] == key[0] for k in numbers) + 1))
+
+    return _NUMBERED_ID.sub(renumber, svg)
+
+
+def _recolor(svg: str, colors: dict[str, str]) -> str:
+    """``svg`` with each color of ``colors`` (lower-case keys) replaced by its value."""
+    if not colors:
+        return svg
+    pattern = re.compile("|".join(map(re.escape, colors)), re.IGNORECASE)
+    return pattern.sub(lambda m: colors[m.group(0).lower()], svg)
 
 
 def web_svgs(spec: dict[str, Any], settings: dict[str, Any]) -> dict[tuple[int, str], str]:
     """A web chart drawn offline: its SVG by width and theme. Each width is drawn in the light
     theme; the other themes' SVGs are the same with the theme's colors (their configs differ only
-    in colors: the tests check that vl-convert draws the same). Clip-path ids are numbered from 1
-    in each SVG, so the same chart gives the same file."""
+    in colors: the tests check that vl-convert draws the same). Ids are numbered from 1 in each SVG
+    (:func:`number_ids`), so the same chart gives the same file."""
     import vl_convert
 
     result: dict[tuple[int, str], str] = {}
@@ -224,12 +244,9 @@ def web_svgs(spec: dict[str, Any], settings: dict[str, Any]) -> dict[tuple[int, 
         svg = vl_convert.vegalite_to_svg(
             _at_width(spec, width), vl_version=settings["vl_version"], config=settings["themes"]["light"]
         )
-        numbers: dict[str, str] = {}
-        svg = _CLIP.sub(lambda m: "clip" + numbers.setdefault(m.group(1), str(len(numbers) + 1)), svg)
+        svg = number_ids(svg)
         for theme in settings["themes"]:
-            colors = _theme_colors(settings["themes"], theme)
-            pattern = re.compile("|".join(map(re.escape, colors)), re.IGNORECASE) if colors else None
-            result[width, theme] = pattern.sub(lambda m: colors[m.group(0).lower()], svg) if pattern else svg
+            result[width, theme] = _recolor(svg, _theme_colors(settings["themes"], theme))
     return result
 
 
@@ -244,7 +261,12 @@ def draw_web_images(plan: dict[str, Any], root: Path, progress: bool = True) -> 
         drawn = json.loads((folder / WEB_DRAWN).read_text(encoding="utf-8"))
     except (FileNotFoundError, json.JSONDecodeError):
         drawn = {}
-    names = {(i, w, t): root / web_image_path(i, w, t) for i in images for w in settings["widths"] for t in settings["themes"]}
+    names = {
+        (i, w, t): root / web_image_path(i, w, t)
+        for i in images
+        for w in settings["widths"]
+        for t in settings["themes"]
+    }
     todo = [
         i
         for i, image in images.items()
@@ -263,7 +285,9 @@ def draw_web_images(plan: dict[str, Any], root: Path, progress: bool = True) -> 
     wanted = {i: image["key"] for i, image in images.items()}
     write_generated(folder / WEB_DRAWN, json.dumps(wanted, indent=1) + "\n")
     if progress and todo:
-        print(f"readinglist: drew {len(todo)} chart(s) for the web ({time.perf_counter() - start:.1f} s)", file=sys.stderr)
+        print(
+            f"readinglist: drew {len(todo)} chart(s) for the web ({time.perf_counter() - start:.1f} s)", file=sys.stderr
+        )
     return todo
 
 

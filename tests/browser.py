@@ -200,12 +200,16 @@ class PageLog:
 
 
 def wait_for_charts(page: Page, timeout: float = 15_000) -> None:
-    """Bring every chart of the page into view (a chart is drawn when it comes near it), wait until
-    each is drawn (or has given up with its error message), then scroll back to the top."""
+    """Bring every chart of the page into view and point at it (a chart showing its images drawn
+    offline is drawn live when the reader points at it, an empty one when it comes near the view),
+    wait until each is drawn (or has given up with its error message), then move the pointer away
+    and scroll back to the top."""
     charts = page.locator("div.chart")
     for i in range(charts.count()):
         charts.nth(i).scroll_into_view_if_needed()
+        charts.nth(i).hover()
     page.wait_for_function(CHARTS_SETTLED, timeout=timeout)
+    page.mouse.move(0, 0)
     page.evaluate("() => window.scrollTo(0, 0)")
 
 

@@ -544,9 +544,9 @@ def test_charts_fit_every_screen_and_follow_the_theme(
     assert problems == []
 
 
-def test_charts_draw_when_they_come_near_the_view(browser: Browser, book: StaticServer) -> None:
-    """The vega bundle is not loaded by pages without charts, nor by the preface until its charts
-    (at the end of the page) come near the view; then it is loaded once and they are drawn."""
+def test_charts_draw_live_when_the_reader_points_at_them(browser: Browser, book: StaticServer) -> None:
+    """The vega bundle is not loaded by pages without charts, nor by a chart page whose charts are in
+    view, until the reader points at a chart; then it is loaded once and that chart is drawn live."""
     bundle = book.url("_assets/vega-bundle.js")
     with book_context(browser, SCREENS["desktop"]) as (context, guard):
         for name in ("all-entries.html", "appendices/data.html"):
@@ -560,17 +560,81 @@ def test_charts_draw_when_they_come_near_the_view(browser: Browser, book: Static
         log = PageLog.attach(page)
         page.goto(book.url("index.html"))
         page.wait_for_load_state("networkidle")
-        page.wait_for_timeout(500)
         charts_div = page.locator("div.chart")
         assert charts_div.count() == 4
-        assert charts_div.first.evaluate("d => d.getBoundingClientRect().top") > 2 * SCREENS["desktop"]["height"]
-        assert bundle not in guard.requests, "the bundle was loaded before any chart came near the view"
+        for i in range(4):
+            charts_div.nth(i).scroll_into_view_if_needed()
+        page.wait_for_timeout(500)
+        assert bundle not in guard.requests, "the bundle was loaded before the reader pointed at a chart"
         assert page.locator("div.chart svg").count() == 0
-        charts_div.first.scroll_into_view_if_needed()
+        charts_div.first.hover()
         expect(charts_div.first.locator("svg.marks")).to_have_count(1)
+        expect(charts_div.first.locator(".chart-static")).to_have_count(0)
+        assert charts_div.nth(1).locator("svg").count() == 0, "a chart the reader did not point at was drawn"
         wait_for_charts(page)
         assert guard.requests.count(bundle) == 1
         assert log.problems == []
+
+
+#: Every chart's image drawn offline as shown before the reader points at it: how many are shown,
+#: the shown one's box, its source, and whether it has loaded.
+FIRST_PAINT = """() => [...document.querySelectorAll('div.chart')].map(div => {
+  const box = div.getBoundingClientRect();
+  const shown = [...div.querySelectorAll('.chart-static img')].filter(img => img.getClientRects().length > 0);
+  const img = shown[0];
+  const r = img ? img.getBoundingClientRect() : null;
+  return {id: div.id, shown: shown.length, src: img ? img.currentSrc : null,
+          loaded: img ? img.complete && img.naturalWidth > 0 : false, natural: img ? img.naturalWidth : 0,
+          width: r ? r.width : 0,
+          inside: r ? r.left >= box.left - 0.5 && r.right <= box.right + 0.5 && r.bottom <= box.bottom + 0.5 : false};
+})"""
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_charts_first_paint_their_images_in_the_theme_and_fit(
+    browser: Browser, book: StaticServer, screen: str, theme: str
+) -> None:
+    """Before the reader points at it, each chart shows one image drawn offline: the theme's, the
+    phone's width on a phone, loaded, inside its div, with no text under 10 px as shown; and the
+    page has loaded no chart code."""
+    pages = ["index.html", *[f"chapters/{slug}.html" for slug in CHAPTERS]]
+    problems = []
+    with book_context(browser, SCREENS[screen], theme) as (context, guard):
+        for name in pages:
+            page = context.new_page()
+            log = PageLog.attach(page)
+            page.goto(book.url(name))
+            page.wait_for_load_state("networkidle")
+            divs = page.locator("div.chart")
+            for i in range(divs.count()):
+                divs.nth(i).scroll_into_view_if_needed()
+            page.wait_for_function(
+                "() => [...document.querySelectorAll('div.chart .chart-static img')]"
+                ".filter(i => i.getClientRects().length).every(i => i.complete)"
+            )
+            width = 340 if screen == "phone" else 580
+            for chart in page.evaluate(FIRST_PAINT):
+                where = f"{name} {chart['id']}"
+                if chart["shown"] != 1 or not chart["loaded"]:
+                    problems.append(f"{where}: {chart['shown']} image(s) shown, loaded: {chart['loaded']}")
+                    continue
+                if not chart["src"].endswith(f"-{width}-{theme}.svg"):
+                    problems.append(f"{where}: shows {chart['src']}")
+                if not chart["inside"]:
+                    problems.append(f"{where}: the image is outside its div")
+                svg = page.evaluate("url => fetch(url).then(r => r.text())", chart["src"])
+                sizes = [float(s) for s in re.findall(r'font-size="([\d.]+)px"', svg)]
+                scale = chart["width"] / chart["natural"]
+                if not sizes or min(sizes) * scale < 10:
+                    problems.append(f"{where}: smallest text {min(sizes, default=0) * scale:.1f} px")
+            if page.locator("div.chart svg").count():
+                problems.append(f"{name}: a chart was drawn live before the reader pointed at it")
+            problems += [f"{name}: {p}" for p in log.problems]
+            page.close()
+    assert not any(u.endswith("vega-bundle.js") for u in guard.requests), "the page loaded the chart code"
+    assert guard.outside == []
+    assert problems == []
 
 
 def test_the_theme_toggle_redraws_the_charts(browser: Browser, book: StaticServer) -> None:

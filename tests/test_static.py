@@ -177,3 +177,73 @@ def test_paper_captions_say_nothing_of_clicking_or_dragging(figures: list[charts
     assert " ".join(fig.caption.split()) in html_caption
     typst = " ".join(to_typst(md).replace("\\", "").split())  # Typst escapes quotes
     assert " ".join(static.paper_text(fig.caption).split()) in typst and "click" not in typst
+
+
+# ---------------------------------------------------------------- the web book's first paint
+
+
+def clip_free(svg: str) -> str:
+    """``svg`` with its clip-path and gradient ids numbered from 1 (vl-convert numbers them across drawings)."""
+    return static.number_ids(svg)
+
+
+def test_web_images_are_drawn_once_per_width_and_theme_and_only_when_changed(
+    tmp_path: Path, figures: list[charts.Figure]
+) -> None:
+    two = [f for f in figures if f.id in ("fig-timeline", "fig-cooccurrence")]
+    plan = static.chart_plan(two)
+    assert static.draw_web_images(plan, tmp_path, progress=False) == [f.id for f in two]
+    paths = {
+        (f.id, w, t): tmp_path / static.web_image_path(f.id, w, t)
+        for f in two
+        for w in static.WEB_WIDTHS
+        for t in charts.THEMES
+    }
+    assert all(p.read_text(encoding="utf-8").startswith("<svg") for p in paths.values())
+    # A chart as wide as its container is drawn as wide as asked; a fixed one keeps its size.
+    for width in static.WEB_WIDTHS:
+        assert f'width="{width}"' in paths["fig-timeline", width, "light"].read_text(encoding="utf-8")[:300]
+    fixed = {paths["fig-cooccurrence", w, "light"].read_text(encoding="utf-8") for w in static.WEB_WIDTHS}
+    assert len(fixed) == 1
+    times = {k: p.stat().st_mtime_ns for k, p in paths.items()}
+    stale = tmp_path / static.FOLDER / "fig-gone-340-light.svg"
+    stale.write_text("<svg/>", encoding="utf-8")
+    assert static.draw_web_images(plan, tmp_path, progress=False) == [], "nothing drawn again when no spec changed"
+    assert {k: p.stat().st_mtime_ns for k, p in paths.items()} == times
+    assert not stale.exists(), "the image of a figure no longer in the book is removed"
+    paths["fig-timeline", 340, "dark"].unlink()
+    assert static.draw_web_images(plan, tmp_path, progress=False) == ["fig-timeline"], "a missing image is drawn again"
+    assert static.draw_web_images(static.chart_plan(two[1:]), tmp_path, progress=False) == []
+    assert not paths["fig-timeline", 580, "light"].exists() and paths["fig-cooccurrence", 580, "light"].exists()
+
+
+def test_a_dark_web_image_is_what_vl_convert_draws_with_the_dark_theme(figures: list[charts.Figure]) -> None:
+    """The dark images are the light ones with the theme's colors: the same as drawing each in dark."""
+    import vl_convert
+
+    settings = static.web_drawing()
+    for fig in figures[:4] + [f for f in figures if f.id.endswith("-timeline")][:1]:
+        spec = charts.inline_spec(fig)
+        drawn = static.web_svgs(spec, settings)
+        for width in static.WEB_WIDTHS:
+            wide = static._at_width(spec, width)
+            dark = vl_convert.vegalite_to_svg(wide, vl_version=charts.VL_VERSION, config=charts.THEMES["dark"])
+            assert drawn[width, "dark"] == clip_free(dark), (fig.id, width)
+            assert drawn[width, "light"] != drawn[width, "dark"]
+
+
+def test_a_book_figure_first_paints_its_images(figures: list[charts.Figure]) -> None:
+    fig = figures[0]
+    markdown = charts.figure_markdown(fig, "img.png", 100, first_paint="../_assets/charts")
+    page = parse(to_html(markdown))
+    chart = next(e for e in page.iter() if e.attrs.get("id") == f"{fig.id}-chart")
+    pictures = chart.find_all("picture")
+    assert [p.classes() for p in pictures] == [["chart-static", f"chart-static-{t}"] for t in charts.THEMES]
+    for picture, theme in zip(pictures, charts.THEMES, strict=True):
+        (source,), (img,) = picture.find_all("source"), picture.find_all("img")
+        assert source.attrs["media"] == static.PHONE_MEDIA
+        assert source.attrs["srcset"] == f"../{static.web_image_path(fig.id, static.WEB_WIDTHS[0], theme)}"
+        assert img.attrs["src"] == f"../{static.web_image_path(fig.id, static.WEB_WIDTHS[1], theme)}"
+        assert img.attrs["alt"] == "" and img.attrs["loading"] == "lazy"
+    assert chart.attrs["aria-label"] == fig.alt and chart.attrs["role"] == "img"
+    assert charts.embed_html(fig, height=100).count("<picture") == 0, "without images, an empty div"
