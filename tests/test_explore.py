@@ -305,7 +305,10 @@ def test_chapter_figures_are_the_ones_the_chapter_embeds(book, slug):
     page = book.chapter_page(slug)
     figures = page.figure_list()
     printed = page.charts()
-    positions = [printed.index(charts.figure_markdown(fig, f"../_assets/charts/{fig.id}.png")) for fig in figures]
+    folder = "../_assets/charts"
+    positions = [
+        printed.index(charts.figure_markdown(fig, f"{folder}/{fig.id}.png", first_paint=folder)) for fig in figures
+    ]
     assert positions == sorted(positions)
     assert printed.count("::: {#fig-") == len(figures)
 
