@@ -5,7 +5,8 @@ every page's cells once, in one process, and each page's kernel only reads its c
 For each size, on a copy of the book whose data is the synthetic list (chapter files kept in step
 with ``python -m readinglist chapters``):
 
-* ``refresh`` **cold** (no cache, no freeze), **warm** (the cell store gone, as after a change of
+* ``refresh`` **cold** (no cache, no freeze), and of it the web chart images drawn offline
+  (:func:`readinglist.static.draw_web_images`, every chart), **warm** (the cell store gone, as after a change of
   code that changes no output, with the related-entries and chart caches kept), **unchanged** (the
   inputs are the last render's) and **after a one-note edit** (an existing note's text changed;
   medians of ``--runs``), with the pages the edit sent to execution, and the edit's whole cost: the
@@ -25,6 +26,7 @@ Run: ``.venv/bin/python bench/bench_book.py [--sizes 1000 10000] [--runs 3]``.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import statistics
@@ -42,7 +44,7 @@ sys.path.insert(0, str(ROOT))
 import pypandoc  # noqa: E402
 
 from bench.synthetic import write_synthetic_data  # noqa: E402
-from readinglist import render, store  # noqa: E402
+from readinglist import render, static, store  # noqa: E402
 from readinglist.book import Book  # noqa: E402
 from readinglist.chapters import sync_chapters  # noqa: E402
 from readinglist.related import related  # noqa: E402
@@ -103,6 +105,14 @@ def bench(n: int, runs: int, workdir: Path) -> None:
 
     cold, stale = timed(lambda: render.refresh(root))
     print(f"refresh, cold (no cache):          {cold:7.2f} s  ({len(stale)} pages computed)")
+    (root / static.FOLDER / static.WEB_DRAWN).unlink()
+    plan = json.loads((root / static.FOLDER / static.PLAN).read_text(encoding="utf-8"))
+    seconds, ids = timed(lambda: static.draw_web_images(plan, root, progress=False))
+    svgs = list((root / static.FOLDER).glob("*.svg"))
+    print(
+        f"web chart images, every chart:     {seconds:7.2f} s  ({len(ids)} charts, {len(svgs)} SVG files, "
+        f"{sum(p.stat().st_size for p in svgs) / 1e6:.1f} MB; part of the cold refresh)"
+    )
 
     def warm() -> float:
         shutil.rmtree(render.store_path(render.inputs_key()))
