@@ -389,8 +389,7 @@ class Page:
         images = [self.root + static.image_path(f.id) for f in figs]
         heights = self.book.drawn_heights(figs)
         figures = [
-            figure_markdown(f, i, h, first_paint=self.root + static.FOLDER)
-            for f, i, h in zip(figs, images, heights, strict=True)
+            figure_markdown(f, i, h, first_paint=self.root) for f, i, h in zip(figs, images, heights, strict=True)
         ]
         return [*figures, html_only(raw_html(loader_html(f"{self.root}{BUNDLE}")))] if figures else []
 

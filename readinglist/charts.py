@@ -685,16 +685,17 @@ def layout_key(fig: Figure) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
 
 
-def first_paint_html(fig: Figure, folder: str) -> str:
-    """The chart as drawn offline (:func:`readinglist.static.draw_web_images`, in ``folder``): one
-    ``<picture>`` per theme (the style sheet shows the one of the page's theme), each choosing the
-    phone's width or the wider one by the screen's width. Decorative: the chart's div has the alt text."""
-    from .static import PHONE_MEDIA, WEB_WIDTHS
+def first_paint_html(fig: Figure, root: str) -> str:
+    """The chart as drawn offline (:func:`readinglist.static.draw_web_images`; ``root``: the book
+    root relative to the page): one ``<picture>`` per theme (the style sheet shows the one of the
+    page's theme), each choosing the phone's width or the wider one by the screen's width.
+    Decorative: the chart's div has the alt text."""
+    from .static import PHONE_MEDIA, WEB_WIDTHS, web_image_path
 
     narrow, wide = WEB_WIDTHS
     pictures = []
     for theme in THEMES:
-        src = {w: _attribute(f"{folder}/{fig.id}-{w}-{theme}.svg") for w in WEB_WIDTHS}
+        src = {w: _attribute(root + web_image_path(fig.id, w, theme)) for w in WEB_WIDTHS}
         pictures.append(
             f'<picture class="chart-static chart-static-{theme}"><source media="{PHONE_MEDIA}" srcset="{src[narrow]}">'
             f'<img src="{src[wide]}" alt="" loading="lazy" decoding="async"></picture>'
@@ -710,7 +711,7 @@ def embed_html(
     The div keeps the chart's ``height`` (:func:`drawn_height` when not given) from the first
     paint, so nothing moves when the chart is drawn. ``div_id`` defaults to the figure id;
     :func:`figure_markdown` passes another one since Quarto gives the figure id to the figure itself.
-    With ``first_paint`` (the folder of the images drawn offline), the div shows those images
+    With ``first_paint`` (the book root relative to the page), the div shows the images drawn offline
     (:func:`first_paint_html`) and the live chart is drawn when the reader points at it or touches
     it; without, the div is empty and the chart is drawn when it comes near the view."""
     div_id = div_id or fig.id

@@ -240,13 +240,14 @@ def web_svgs(spec: dict[str, Any], settings: dict[str, Any]) -> dict[tuple[int, 
     import vl_convert
 
     result: dict[tuple[int, str], str] = {}
+    colors = {theme: _theme_colors(settings["themes"], theme) for theme in settings["themes"]}
     for width in settings["widths"]:
         svg = vl_convert.vegalite_to_svg(
             _at_width(spec, width), vl_version=settings["vl_version"], config=settings["themes"]["light"]
         )
         svg = number_ids(svg)
         for theme in settings["themes"]:
-            result[width, theme] = _recolor(svg, _theme_colors(settings["themes"], theme))
+            result[width, theme] = _recolor(svg, colors[theme])
     return result
 
 
@@ -261,24 +262,22 @@ def draw_web_images(plan: dict[str, Any], root: Path, progress: bool = True) -> 
         drawn = json.loads((folder / WEB_DRAWN).read_text(encoding="utf-8"))
     except (FileNotFoundError, json.JSONDecodeError):
         drawn = {}
-    names = {
-        (i, w, t): root / web_image_path(i, w, t)
+    paths = {
+        i: {(w, t): root / web_image_path(i, w, t) for w in settings["widths"] for t in settings["themes"]}
         for i in images
-        for w in settings["widths"]
-        for t in settings["themes"]
     }
     todo = [
         i
         for i, image in images.items()
-        if drawn.get(i) != image["key"] or not all(p.exists() for (f, _, _), p in names.items() if f == i)
+        if drawn.get(i) != image["key"] or not all(p.exists() for p in paths[i].values())
     ]
     start = time.perf_counter()
     for n, figure_id in enumerate(todo, 1):
         for (width, theme), svg in web_svgs(images[figure_id]["spec"], settings).items():
-            write_generated(names[figure_id, width, theme], svg)
+            write_generated(paths[figure_id][width, theme], svg)
         if progress and len(todo) > 10 and (n % 10 == 0 or n == len(todo)):
             print(f"readinglist: drew {n}/{len(todo)} charts for the web", file=sys.stderr)
-    kept = {p.name for p in names.values()}
+    kept = {p.name for files in paths.values() for p in files.values()}
     for old in folder.glob("*.svg"):
         if old.name not in kept:
             old.unlink()

@@ -307,7 +307,7 @@ def test_chapter_figures_are_the_ones_the_chapter_embeds(book, slug):
     printed = page.charts()
     folder = "../_assets/charts"
     positions = [
-        printed.index(charts.figure_markdown(fig, f"{folder}/{fig.id}.png", first_paint=folder)) for fig in figures
+        printed.index(charts.figure_markdown(fig, f"{folder}/{fig.id}.png", first_paint="../")) for fig in figures
     ]
     assert positions == sorted(positions)
     assert printed.count("::: {#fig-") == len(figures)

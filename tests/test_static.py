@@ -234,7 +234,7 @@ def test_a_dark_web_image_is_what_vl_convert_draws_with_the_dark_theme(figures: 
 
 def test_a_book_figure_first_paints_its_images(figures: list[charts.Figure]) -> None:
     fig = figures[0]
-    markdown = charts.figure_markdown(fig, "img.png", 100, first_paint="../_assets/charts")
+    markdown = charts.figure_markdown(fig, "img.png", 100, first_paint="../")
     page = parse(to_html(markdown))
     chart = next(e for e in page.iter() if e.attrs.get("id") == f"{fig.id}-chart")
     pictures = chart.find_all("picture")
