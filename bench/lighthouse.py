@@ -88,8 +88,9 @@ class _Body:
         pass
 
 
-def audit(lighthouse: str, url: str, paint_holding: bool = False) -> dict[str, float]:
-    """One mobile audit of ``url``: the category scores (0-100) and the first contentful paint (s)."""
+def audit(lighthouse: str, url: str, paint_holding: bool = False, save: Path | None = None) -> dict[str, float]:
+    """One mobile audit of ``url``: the category scores (0-100) and the first contentful paint (s);
+    the full report is copied to ``save`` when given."""
     flags = CHROME_FLAGS if paint_holding else f"{CHROME_FLAGS} {NO_PAINT_HOLDING}"
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "report.json"
@@ -98,9 +99,19 @@ def audit(lighthouse: str, url: str, paint_holding: bool = False) -> dict[str, f
         command += [f"--chrome-flags={flags}", f"--only-categories={','.join(CATEGORIES)}"]
         subprocess.run(command, env=env, check=True, capture_output=True, timeout=300)
         report = json.loads(out.read_text(encoding="utf-8"))
+        if save is not None:
+            save.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(out, save)
     scores = {name: round(report["categories"][name]["score"] * 100) for name in CATEGORIES}
     scores["fcp"] = report["audits"]["first-contentful-paint"]["numericValue"] / 1000
     return scores
+
+
+def _report_path(folder: Path | None, page: str, run: int) -> Path | None:
+    """Where run ``run`` of ``page``'s report is kept, or None when reports are not kept."""
+    if folder is None:
+        return None
+    return folder / f"{page.replace('/', '_').removesuffix('.html')}-{run + 1}.json"
 
 
 def main() -> None:
@@ -109,6 +120,7 @@ def main() -> None:
     parser.add_argument("--book", type=Path, default=ROOT / "_book")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--paint-holding", action="store_true", help="keep Chromium's paint holding")
+    parser.add_argument("--save", type=Path, help="keep each run's JSON report in this folder")
     parser.add_argument("pages", nargs="*", default=PAGES)
     args = parser.parse_args()
     if not (args.book / "index.html").exists():
@@ -120,7 +132,10 @@ def main() -> None:
     print("| --- |" + " --- |" * (len(CATEGORIES) + 1))
     try:
         for page in args.pages:
-            runs = [audit(args.lighthouse, base + page, args.paint_holding) for _ in range(args.runs)]
+            runs = [
+                audit(args.lighthouse, base + page, args.paint_holding, _report_path(args.save, page, run))
+                for run in range(args.runs)
+            ]
             med = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
             cells = [f"{med[c]:.0f}" for c in CATEGORIES] + [f"{med['fcp']:.1f} s"]
             print(f"| {page} | {' | '.join(cells)} |", flush=True)

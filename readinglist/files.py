@@ -1,8 +1,10 @@
-"""Atomic file writes: a temporary file in the same folder, fsync, then a rename."""
+"""Atomic file writes (a temporary file in the same folder, fsync, then a rename), and the
+untouched originals of files a post-render step rewrites."""
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import tempfile
 from pathlib import Path
@@ -44,3 +46,39 @@ def write_generated(path: str | Path, text: str) -> None:
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic_write(path, data)
+
+
+class Originals:
+    """Untouched copies of the files a post-render step rewrites in place, kept in ``folder``.
+
+    Each run starts from the original, so what an earlier run dropped comes back when it is needed
+    again. A file that is not what the step last wrote was written afresh (by Quarto): it becomes
+    the new original."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def original(self, path: Path) -> bytes:
+        """The original of ``path`` (which must exist), refreshed from it when it was written afresh."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        data = path.read_bytes()
+        kept = self.folder / path.name
+        if _digest(data) != self._recorded(path.name) or not kept.is_file():
+            atomic_write(kept, data)
+            return data
+        return kept.read_bytes()
+
+    def write(self, path: Path, data: bytes) -> None:
+        """Replace ``path`` with ``data`` (atomically) and remember it as what this step wrote."""
+        atomic_write(path, data)
+        atomic_write(self.folder / f"{path.name}.written", _digest(data).encode())
+
+    def _recorded(self, name: str) -> str | None:
+        try:
+            return (self.folder / f"{name}.written").read_text()
+        except FileNotFoundError:
+            return None
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()

@@ -12,13 +12,11 @@ run starts from those.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import re
-import shutil
 from pathlib import Path
 
-from .files import atomic_write
+from .files import Originals
 
 ICONS = Path("site_libs/bootstrap")
 CSS, FONT = "bootstrap-icons.css", "bootstrap-icons.woff"
@@ -98,27 +96,12 @@ def trim_icons(site: Path, originals: Path) -> tuple[int, int] | None:
     folder = site / ICONS
     if not (folder / CSS).is_file() or not (folder / FONT).is_file():
         return None
-    originals.mkdir(parents=True, exist_ok=True)
-    for name in (CSS, FONT):
-        # A file that is not what the last run wrote was written afresh by Quarto: the new original.
-        if _digest((folder / name).read_bytes()) != _recorded(originals, name):
-            shutil.copyfile(folder / name, originals / name)
-    css_text = (originals / CSS).read_text(encoding="utf-8")
+    kept_files = Originals(originals)
+    css_text = kept_files.original(folder / CSS).decode("utf-8")
+    woff = kept_files.original(folder / FONT)
     names, chars = used_icons(site, folder / CSS)
     trimmed, kept = trim_css(css_text, names)
-    font = trim_font((originals / FONT).read_bytes(), kept | chars)
-    for name, data in ((CSS, trimmed.encode("utf-8")), (FONT, font)):
-        atomic_write(folder / name, data)
-        atomic_write(originals / f"{name}.written", _digest(data).encode())
+    font = trim_font(woff, kept | chars)
+    kept_files.write(folder / CSS, trimmed.encode("utf-8"))
+    kept_files.write(folder / FONT, font)
     return len(kept), len(font)
-
-
-def _digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def _recorded(originals: Path, name: str) -> str | None:
-    try:
-        return (originals / f"{name}.written").read_text()
-    except FileNotFoundError:
-        return None

@@ -22,7 +22,7 @@ import pandas as pd
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
 
-from readinglist import charts, store
+from readinglist import charts, store, styles
 from readinglist.linkcheck import has_fragment, html_pages, page_ids
 from readinglist.topics import load_topics
 
@@ -706,6 +706,98 @@ def test_the_deferred_libraries_still_do_their_work(browser: Browser, book: Stat
         page.locator(".quarto-btn-toggle:visible").first.click()
         expect(sidebar).to_have_class(re.compile(r"\bshow\b"))
         assert log.problems == []
+
+
+#: Every element's computed style, and its ``::before``/``::after`` when they have content, as text.
+STYLE_TEXT = """(el) => {
+    const describe = (pseudo) => {
+        const style = getComputedStyle(el, pseudo);
+        const items = [];  // sorted: custom properties come in no fixed order
+        for (let i = 0; i < style.length; i++) items.push(`${style[i]}:${style.getPropertyValue(style[i])}`);
+        return items.sort().join(';') + ';';
+    };
+    let text = describe(null);
+    for (const pseudo of ['::before', '::after']) {
+        const content = getComputedStyle(el, pseudo).content;
+        if (content !== 'none' && content !== 'normal') text += `|${pseudo}|` + describe(pseudo);
+    }
+    return text;
+}"""
+#: One FNV-1a digest of :data:`STYLE_TEXT` per element of the page, in document order.
+STYLE_DIGESTS = f"""() => {{
+    const styleText = {STYLE_TEXT};
+    const digest = (text) => {{
+        let h = 2166136261;
+        for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
+        return h >>> 0;
+    }};
+    return [...document.querySelectorAll('*')].map(el => digest(styleText(el)));
+}}"""
+
+
+def element_style(page: Page, index: int) -> tuple[str, dict[str, str]]:
+    """The ``index``-th element of the page (tag, id and classes) and its computed style by property."""
+    where, text = page.evaluate(
+        f"""(index) => {{
+            const el = document.querySelectorAll('*')[index];
+            return [[el.tagName.toLowerCase() + (el.id ? '#' + el.id : ''), ...el.classList].join('.'),
+                    ({STYLE_TEXT})(el)];
+        }}""",
+        index,
+    )
+    return where, dict(item.split(":", 1) for item in text.replace("|", ";").split(";") if ":" in item)
+
+
+def settled_page(context: BrowserContext, url: str) -> tuple[Page, PageLog]:
+    """``url`` opened, once the network is idle, with nothing pointed at."""
+    page = context.new_page()
+    log = PageLog.attach(page)
+    page.goto(url)
+    page.wait_for_load_state("networkidle")
+    return page, log
+
+
+@pytest.mark.parametrize(("screen", "theme"), [("phone", "light"), ("desktop", "dark")])
+def test_trimmed_style_sheets_style_every_page_as_the_originals(
+    browser: Browser, book: StaticServer, screen: str, theme: str
+) -> None:
+    """The post-render cuts Bootstrap's style sheets to the rules the site can use
+    (readinglist.styles): every element of these pages has the same computed style as when the
+    untouched sheets (kept in the project's .cache) are served instead. Both screen sizes' media
+    rules and both themes' sheets are covered."""
+    originals = book.root.parent / ".cache" / "bootstrap-css"
+    trimmed = sorted((book.root / "site_libs" / "bootstrap").glob("bootstrap-*.min.css"))
+    assert trimmed and all(sheet.read_text(encoding="utf-8").startswith(styles.MARK) for sheet in trimmed)
+    assert all(sheet.stat().st_size < (originals / sheet.name).stat().st_size / 2 for sheet in trimmed)
+
+    def original(route: Route) -> None:
+        name = urlsplit(route.request.url).path.rsplit("/", 1)[-1]
+        route.fulfill(path=originals / name, content_type="text/css")
+
+    differences = []
+    with (
+        book_context(browser, SCREENS[screen], theme=theme) as (as_built, _),
+        book_context(browser, SCREENS[screen], theme=theme) as (untouched, _),
+    ):
+        untouched.route("**/site_libs/bootstrap/bootstrap-*.min.css", original)
+        for name in ("index.html", "chapters/rl.html", "all-entries.html", "appendices/data.html"):
+            # Charts stay as their images: a live chart's tooltip element comes and goes with the pointer.
+            (page, log), (reference, _) = (settled_page(context, book.url(name)) for context in (as_built, untouched))
+            digests, expected = page.evaluate(STYLE_DIGESTS), reference.evaluate(STYLE_DIGESTS)
+            assert len(digests) == len(expected), f"{name}: {len(digests)} elements, {len(expected)} with the originals"
+            for index in [i for i, (a, b) in enumerate(zip(digests, expected, strict=True)) if a != b][:5]:
+                where, style = element_style(page, index)
+                _, wanted = element_style(reference, index)
+                changed = {
+                    k: (style.get(k), wanted.get(k))
+                    for k in style.keys() | wanted.keys()
+                    if style.get(k) != wanted.get(k)
+                }
+                differences.append(f"{name} {where}: (trimmed, original) {dict(list(changed.items())[:4])}")
+            assert log.problems == [], name
+            page.close()
+            reference.close()
+    assert differences == [], differences[:10]
 
 
 # ---------------------------------------------------------------- cards and the all-entries page
