@@ -23,6 +23,13 @@ Quarto has no option for either, so this step rewrites the rendered pages:
   script at the end of ``<head>`` (``scheme_script``) switches the dark stylesheets on, blocking
   the first paint as before, so a dark reader never sees the page in the light theme first; a light
   reader never downloads them.
+- Each ``DOMContentLoaded`` and ``load`` handler runs in a task of its own (``READY_SCRIPT``, the
+  head's first script): on ``DOMContentLoaded`` the navigation, search, listing, tooltip and page
+  scripts' handlers ran as one task of 100 to 200 ms on a phone, which a browser cannot
+  interrupt to answer the reader. They run in the same order as before, every ``DOMContentLoaded``
+  handler before any ``load`` handler (tasks queued with the same delay run in the order queued).
+  A handler so wrapped cannot be removed with ``removeEventListener``; none of the page's scripts
+  removes one.
 
 Only ``.html`` files are read; other outputs (PDF, EPUB) are left alone. The rewrite is idempotent.
 """
@@ -46,6 +53,25 @@ _DISABLES_EXTRA = ".quarto-color-scheme-extra').rel = 'disabled-stylesheet'"
 _RESPECTS_READER = "const queryPrefersDark"
 _AUTHOR_DARK = re.compile(r"const authorPrefersDark = (true|false);")
 SCHEME_SCRIPT_ID = "quarto-color-scheme-early"
+READY_SCRIPT_ID = "ready-handlers-in-turn"
+#: Runs each ``DOMContentLoaded`` (document, window) and ``load`` (window) handler in a task of its own.
+READY_SCRIPT = (
+    f'<script id="{READY_SCRIPT_ID}">(function () {{\n'
+    "  var add = EventTarget.prototype.addEventListener;\n"
+    "  EventTarget.prototype.addEventListener = function (type, listener, options) {\n"
+    "    var ready = type === 'DOMContentLoaded' ? this === document || this === window\n"
+    "      : type === 'load' && this === window;\n"
+    "    if (!ready || typeof listener !== 'function') {\n"
+    "      return add.call(this, type, listener, options);\n"
+    "    }\n"
+    "    var target = this;\n"
+    "    return add.call(this, type, function (event) {\n"
+    "      setTimeout(function () { listener.call(target, event); }, 0);\n"
+    "    }, options);\n"
+    "  };\n"
+    "})();</script>\n"
+)
+_CHARSET = re.compile(r"<meta\s+charset=[^>]*>\s*", re.IGNORECASE)
 
 
 def attributes(tag_attrs: str) -> dict[str, str]:
@@ -155,6 +181,11 @@ def paint_faster(html: str) -> str:
         if disabled != head and SCHEME_SCRIPT_ID not in head:
             disabled += scheme_script(before_body)
         head = disabled
+    if deferred and READY_SCRIPT_ID not in head:
+        # after the charset declaration, which must come in the first 1024 bytes
+        charset = _CHARSET.search(head)
+        at = charset.end() if charset else head.lower().find(">", head.lower().find("<head")) + 1
+        head = head[:at] + READY_SCRIPT + head[at:]
     page = head + rest
     if deferred:
         page = _listen_on_window(page)
@@ -199,5 +230,6 @@ def postrender(environ: dict[str, str] | None = None) -> int:
         names = Path(env["QUARTO_USE_FILE_FOR_PROJECT_OUTPUT_FILES"]).read_text(encoding="utf-8").splitlines()
     pages = output_pages(output_dir, names, project_dir)
     changed = rewrite_pages(pages)
-    print(f"paint: {len(changed)} of {len(pages)} HTML pages rewritten (deferred scripts, dark theme on demand)")
+    done = "deferred scripts, ready handlers in turn, dark theme on demand"
+    print(f"paint: {len(changed)} of {len(pages)} HTML pages rewritten ({done})")
     return 0

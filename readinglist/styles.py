@@ -9,11 +9,13 @@ Most name classes no page uses (Bootstrap's utilities, carousels, modals, ...).
 :func:`trim_css` drops each selector that names a class or id found nowhere in the site's pages,
 scripts and data files (as a word), then the rules and ``@media``/``@supports`` blocks left empty.
 It keeps everything else: element, attribute and pseudo-class selectors, custom properties,
-``@font-face``, ``@keyframes``. A class a script builds from a prefix (``"tippy-" + x``,
-```bs-${x}```) keeps every class with that prefix, and the classes inside ``:not()``, ``:is()``
-and other functional selectors are not looked at, so such selectors stay. The untouched files are
-kept in ``.cache/bootstrap-css/`` of the project (:class:`~readinglist.files.Originals`), so a later
-render that uses another class gets its rules back.
+``@font-face``, ``@keyframes``. A class a script builds from a prefix or a suffix
+(``"tippy-" + x``, ```bs-${x}```, ```${theme}-theme```) keeps every class with that prefix or
+suffix, and the classes inside ``:not()``, ``:is()`` and other functional selectors are not
+looked at, so such selectors stay. The untouched files are kept in ``.cache/bootstrap-css/`` of
+the project (:class:`~readinglist.files.Originals`), so a later render that uses another class gets
+its rules back. Rules for what scripts draw are checked by the browser tests that show it (the
+chart tooltip's colours, for one, from vega-tooltip's ```${theme}-theme``` class).
 """
 
 from __future__ import annotations
@@ -33,28 +35,33 @@ PATTERN = "bootstrap-*.min.css"
 MARK = "/* Cut down to the rules the book's pages can use (readinglist.styles). */\n"
 _SITE_TEXT = (".html", ".js", ".json")
 _WORD = re.compile(r"[A-Za-z_][\w-]*")
-# A class name a script builds from a prefix: `"tippy-" + name`, `` `bs-${name}` ``.
+# A class name a script builds from a prefix, `"tippy-" + name`, `` `bs-${name}` ``, or a suffix,
+# `name + "-theme"`, `` `${name}-theme` ``.
 _PREFIX = re.compile(r"""([A-Za-z_][\w-]*-)(?:\$\{|["'`]\s*\+)""")
+_SUFFIX = re.compile(r"""(?:\}|\+\s*["'`])(-[A-Za-z_][\w-]*)""")
 # At-rules whose block holds rules, which are trimmed in turn; every other at-rule is kept whole.
 _NESTING = {"media", "supports", "layer", "container"}
 
 
 @dataclass(frozen=True)
 class Vocabulary:
-    """The words of the site's pages, scripts and data, and the class prefixes its scripts build."""
+    """The words of the site's pages, scripts and data, and the prefixes and suffixes its scripts
+    build class names from."""
 
     words: frozenset[str]
     prefixes: tuple[str, ...]
+    suffixes: tuple[str, ...] = ()
 
     def has(self, name: str) -> bool:
         """Whether a class or id ``name`` can occur in the site."""
-        return name in self.words or name.startswith(self.prefixes)
+        return name in self.words or name.startswith(self.prefixes) or name.endswith(self.suffixes)
 
 
 def site_vocabulary(site: Path) -> Vocabulary:
     """The :class:`Vocabulary` of the site's HTML, script and JSON files."""
     words: set[str] = set()
     prefixes: set[str] = set()
+    suffixes: set[str] = set()
     for path in site.rglob("*"):
         if path.suffix not in _SITE_TEXT or not path.is_file():
             continue
@@ -62,7 +69,8 @@ def site_vocabulary(site: Path) -> Vocabulary:
         words.update(_WORD.findall(text))
         if path.suffix == ".js":
             prefixes.update(_PREFIX.findall(text))
-    return Vocabulary(frozenset(words), tuple(sorted(prefixes)))
+            suffixes.update(_SUFFIX.findall(text))
+    return Vocabulary(frozenset(words), tuple(sorted(prefixes)), tuple(sorted(suffixes)))
 
 
 def _selectors(prelude: list[ast.Node]) -> list[list[ast.Node]]:

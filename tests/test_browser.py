@@ -22,7 +22,7 @@ import pandas as pd
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
 
-from readinglist import charts, store, styles
+from readinglist import charts, paint, store, styles
 from readinglist.linkcheck import has_fragment, html_pages, page_ids
 from readinglist.topics import load_topics
 
@@ -706,6 +706,37 @@ def test_the_deferred_libraries_still_do_their_work(browser: Browser, book: Stat
         page.locator(".quarto-btn-toggle:visible").first.click()
         expect(sidebar).to_have_class(re.compile(r"\bshow\b"))
         assert log.problems == []
+
+
+READY_PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8">{ready}<title>Ready</title>
+<script>
+window.order = [];
+window.tasks = [];
+new PerformanceObserver(list => list.getEntries().forEach(e => window.tasks.push(e.duration)))
+  .observe({type: 'longtask'});
+function busy(name) { const end = performance.now() + 40; while (performance.now() < end) {} window.order.push(name); }
+document.addEventListener('DOMContentLoaded', function () { busy('nav'); });
+document.addEventListener('DOMContentLoaded', function () { busy('search'); });
+window.addEventListener('load', function () { busy('load'); window.loaded = true; });
+window.addEventListener('DOMContentLoaded', function () { busy(this === window ? 'page' : 'wrong this'); });
+</script></head><body><p>Ready</p></body></html>"""
+
+
+@pytest.mark.parametrize("split", [True, False])
+def test_ready_handlers_run_in_turn_in_tasks_of_their_own(browser: Browser, tmp_path: Path, split: bool) -> None:
+    """paint.READY_SCRIPT: three 40 ms ``DOMContentLoaded`` handlers and a ``load`` one run in their
+    order, and no task lasts 100 ms (without it, the three make one task of 120 ms or more)."""
+    (tmp_path / "index.html").write_text(
+        READY_PAGE.replace("{ready}", paint.READY_SCRIPT if split else ""), encoding="utf-8"
+    )
+    with StaticServer(tmp_path) as server, book_context(browser) as (context, _guard):
+        page = context.new_page()
+        page.goto(server.url("index.html"))
+        page.wait_for_function("() => window.loaded === true")
+        page.wait_for_timeout(200)  # long tasks are reported after they end
+        assert page.evaluate("() => window.order") == ["nav", "search", "page", "load"]
+        longest = max(page.evaluate("() => window.tasks"), default=0)
+        assert (longest < 100) if split else (longest >= 120), longest
 
 
 #: Every element's computed style, and its ``::before``/``::after`` when they have content, as text.

@@ -76,7 +76,16 @@ def test_head_scripts_are_deferred_in_their_order() -> None:
         else:
             assert tag.endswith(" defer>"), tag
     # Nothing else in the page changed but what the rewrite is for.
-    assert out.count("<script") == PAGE.count("<script") + 1  # the head's color-scheme script
+    # the head's color-scheme script and the one that runs ready handlers in turn
+    assert out.count("<script") == PAGE.count("<script") + 2
+
+
+def test_ready_handlers_are_split_by_the_heads_first_script() -> None:
+    out = paint.paint_faster(PAGE)
+    head = out.split("</head>")[0]
+    assert head.index('<meta charset="utf-8">') < head.index(paint.READY_SCRIPT) < head.index("<script src=")
+    assert out.count(paint.READY_SCRIPT_ID) == 1
+    assert out.index('<meta charset="utf-8">') < 1024  # where a browser looks for it
 
 
 def test_inline_handlers_are_registered_on_window_so_they_run_after_the_libraries() -> None:

@@ -29,8 +29,8 @@ SHEET = (
 )
 
 
-def vocabulary(*words: str, prefixes: tuple[str, ...] = ()) -> styles.Vocabulary:
-    return styles.Vocabulary(frozenset(words), prefixes)
+def vocabulary(*words: str, prefixes: tuple[str, ...] = (), suffixes: tuple[str, ...] = ()) -> styles.Vocabulary:
+    return styles.Vocabulary(frozenset(words), prefixes, suffixes)
 
 
 def test_drops_the_selectors_whose_classes_or_ids_no_page_uses() -> None:
@@ -59,20 +59,25 @@ def test_keeps_what_no_class_decides() -> None:
     assert "navbar" not in body and "tippy" not in body
 
 
-def test_a_prefix_a_script_builds_classes_from_keeps_them() -> None:
+def test_a_prefix_or_suffix_a_script_builds_classes_from_keeps_them() -> None:
     body = styles.trim_css(SHEET, vocabulary(prefixes=("tippy-",))).removeprefix(styles.MARK)
     assert ".tippy-box[data-theme~=light]{color:#000}" in body
+    body = styles.trim_css(SHEET, vocabulary("navbar", suffixes=("-item",))).removeprefix(styles.MARK)
+    assert ".carousel-item{display:none}" in body and ".navbar{display:flex}" in body
 
 
 def test_the_vocabulary_is_the_words_of_pages_scripts_and_data(tmp_path: Path) -> None:
     (tmp_path / "page.html").write_text('<div class="navbar quarto-x" id="side">', encoding="utf-8")
-    (tmp_path / "app.js").write_text('el.classList.add("tippy-" + theme, `bs-${kind}`)', encoding="utf-8")
+    (tmp_path / "app.js").write_text(
+        'el.classList.add("tippy-" + theme, `bs-${kind}`, `${name}-theme`, size + "-wide")', encoding="utf-8"
+    )
     (tmp_path / "search.json").write_text('[{"text": "carousel"}]', encoding="utf-8")
     (tmp_path / "other.css").write_text(".modal{}", encoding="utf-8")
     found = styles.site_vocabulary(tmp_path)
     assert {"navbar", "quarto-x", "side", "carousel"} <= found.words
-    assert found.prefixes == ("bs-", "tippy-")
-    assert found.has("tippy-box") and found.has("bs-tooltip-top") and not found.has("modal")
+    assert found.prefixes == ("bs-", "tippy-") and found.suffixes == ("-theme", "-wide")
+    assert found.has("tippy-box") and found.has("bs-tooltip-top") and found.has("light-theme")
+    assert not found.has("modal")
 
 
 @pytest.fixture
