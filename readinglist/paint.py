@@ -30,6 +30,13 @@ Quarto has no option for either, so this step rewrites the rendered pages:
   handler before any ``load`` handler (tasks queued with the same delay run in the order queued).
   A handler so wrapped cannot be removed with ``removeEventListener``; none of the page's scripts
   removes one.
+- A Quarto listing starts (list.js, which rewrites every row as it starts: 90 ms and more on a
+  phone for 59 entries) on the reader's first move on the page: pointer, touch, focus or key
+  (``_start_listings_on_first_move``), or at once when the address has a fragment (a topic or a page
+  of the listing) or gets one. Until then the rows past the first page are hidden as list.js would hide them,
+  so the page looks the same either way. It adds ``listing-started`` to the listing's element, and
+  sends ``quarto-listing-started`` (its id in ``detail``) on ``document``;
+  ``window.quartoListingStart[id]()`` starts it at once.
 
 Only ``.html`` files are read; other outputs (PDF, EPUB) are left alone. The rewrite is idempotent.
 """
@@ -71,6 +78,16 @@ READY_SCRIPT = (
     "  };\n"
     "})();</script>\n"
 )
+# Quarto's inline listing script: the list.js instance and the call that wires categories and pages.
+_LISTING_START = re.compile(
+    r"(?P<start>window\['quarto-listings'\] = window\['quarto-listings'\] \|\| \{\};\s*"
+    r"window\['quarto-listings'\]\['(?P<id>[\w-]+)'\] = new List\('(?P=id)', options\);\s*"
+    r"if \(window\['quarto-listing-loaded'\]\) \{\s*window\['quarto-listing-loaded'\]\(\);\s*\})"
+)
+_PAGE_SIZE = re.compile(r"^\s*page: (\d+),", re.MULTILINE)
+# The reader's first move; a change of the address's fragment (the back button) too, whose own
+# handler (Quarto's, on window) expects a started listing: capture listeners at the target run first.
+_FIRST_MOVES = ("pointerover", "touchstart", "focusin", "keydown", "hashchange")
 _CHARSET = re.compile(r"<meta\s+charset=[^>]*>\s*", re.IGNORECASE)
 
 
@@ -166,6 +183,55 @@ def scheme_script(before_body: str) -> str:
     )
 
 
+def _start_listings_on_first_move(html: str) -> str:
+    """``html`` with each Quarto listing started on the reader's first move (see the module)."""
+
+    def lazy(match: re.Match[str]) -> str:
+        listing = match.group("id")
+        moves = ", ".join(f"'{move}'" for move in _FIRST_MOVES)
+        return (
+            "// Started on the reader's first move (readinglist.paint): list.js rewrites every row.\n"
+            "    var start = function () {\n"
+            "      if (start.done) { return; }\n"
+            "      start.done = true;\n"
+            f"      [{moves}].forEach(function (type) {{ window.removeEventListener(type, start, true); }});\n"
+            f"      {match.group('start')}\n"
+            f"      document.getElementById('{listing}').classList.add('listing-started');\n"
+            "      document.dispatchEvent(new CustomEvent('quarto-listing-started', "
+            f"{{ detail: '{listing}' }}));\n"
+            "    };\n"
+            "    window.quartoListingStart = window.quartoListingStart || {};\n"
+            f"    window.quartoListingStart['{listing}'] = start;\n"
+            "    if (window.location.hash) {\n"
+            "      start();\n"
+            "    } else {\n"
+            f"      [{moves}].forEach(function (type) {{\n"
+            "        window.addEventListener(type, start, { capture: true, passive: true });\n"
+            "      });\n"
+            "    }"
+        )
+
+    out, pos = [], 0
+    for script in _SCRIPT.finditer(html):
+        body = script.group("body")
+        if "new List(" not in body or "listing-started" in body:
+            continue
+        new_body = _LISTING_START.sub(lazy, body)
+        if new_body == body:
+            continue
+        style = ""
+        size = _PAGE_SIZE.search(body)
+        if size:
+            hidden = ", ".join(
+                f"#{m.group('id')}:not(.listing-started) .list > :nth-child(n+{int(size.group(1)) + 1})"
+                for m in _LISTING_START.finditer(body)
+            )
+            style = f"<style>{hidden} {{ display: none; }}</style>\n"
+        out += [html[pos : script.start()], style, script.group(0).replace(body, new_body)]
+        pos = script.end()
+    return "".join(out) + html[pos:]
+
+
 def paint_faster(html: str) -> str:
     """The page ``html`` rewritten so that nothing but the stylesheets of its theme blocks its first
     paint (see the module's docstring). A page without a ``<head>`` is returned unchanged."""
@@ -189,7 +255,7 @@ def paint_faster(html: str) -> str:
     page = head + rest
     if deferred:
         page = _listen_on_window(page)
-    return page
+    return _start_listings_on_first_move(page)
 
 
 def output_pages(output_dir: Path, output_files: Iterable[str] | None, project_dir: Path) -> list[Path]:
@@ -230,6 +296,6 @@ def postrender(environ: dict[str, str] | None = None) -> int:
         names = Path(env["QUARTO_USE_FILE_FOR_PROJECT_OUTPUT_FILES"]).read_text(encoding="utf-8").splitlines()
     pages = output_pages(output_dir, names, project_dir)
     changed = rewrite_pages(pages)
-    done = "deferred scripts, ready handlers in turn, dark theme on demand"
+    done = "deferred scripts, ready handlers in turn, dark theme on demand, listings on first move"
     print(f"paint: {len(changed)} of {len(pages)} HTML pages rewritten ({done})")
     return 0

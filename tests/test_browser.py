@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 import pandas as pd
 import pytest
@@ -870,7 +870,7 @@ def test_folded_cards_are_compact_and_notes_stand_out(
 
 
 #: The rows the listing shows (on its current page): entry id, notes mark, title.
-SHOWN_ROWS = """rows => rows.filter(r => r.style.display !== 'none').map(r => [
+SHOWN_ROWS = """rows => rows.filter(r => r.checkVisibility()).map(r => [
     r.querySelector('a.listing-title').getAttribute('href').split('#').pop(),
     r.querySelector('.listing-notes').textContent.trim(),
     r.querySelector('a.listing-title').textContent.trim()])"""
@@ -918,6 +918,33 @@ def test_all_entries_filters_to_the_entries_with_notes(browser: Browser, book: S
         assert titles != default_order and titles == sorted(titles, key=str.casefold), "the keyboard sorts"
         violations = serious_violations(page)
         assert not violations, describe_violations(violations)
+        assert log.problems == [] and guard.outside == []
+
+
+def test_all_entries_starts_its_listing_on_the_readers_first_move(browser: Browser, book: StaticServer) -> None:
+    """list.js starts (readinglist.paint) when the reader first moves, not during the load; before,
+    the table shows the same first page and count as after. A link to a topic starts it at once."""
+    rows = csv_rows()
+    listing = "() => Boolean(window['quarto-listings'] && window['quarto-listings']['listing-all-entries'])"
+    with book_context(browser, SCREENS["desktop"]) as (context, guard):
+        page, log = settled_page(context, book.url("all-entries.html"))  # no pointer moved
+        page.wait_for_timeout(300)
+        assert page.evaluate(listing) is False, "list.js started during the load"
+        before = listing_state(page)
+        assert len(before[0]) == min(50, len(rows)) and before[1].startswith(f"{len(rows)} entries")
+        page.mouse.move(200, 300)
+        page.wait_for_function(listing)
+        expect(page.locator("#listing-all-entries")).to_have_class(re.compile(r"\blisting-started\b"))
+        assert listing_state(page) == before
+        if len(rows) > 50:
+            expect(page.locator("#listing-all-entries .pagination .page").first).to_be_visible()
+
+        topic = "RL"
+        tagged = sorted(r["id"] for r in rows if topic in tags_of(r))
+        page.goto(book.url(f"all-entries.html#category={quote(topic)}"))
+        page.wait_for_function(listing)
+        expect(page.locator("#entries-count")).to_have_text(f"{len(tagged)} of {len(rows)} entries.")
+        assert sorted(i for i, _, _ in listing_state(page)[0]) == tagged
         assert log.problems == [] and guard.outside == []
 
 

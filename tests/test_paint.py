@@ -201,3 +201,52 @@ def test_the_list_of_files_may_come_in_a_file(tmp_path: Path) -> None:
     }
     assert paint.postrender(env) == 0
     assert (book / "index.html").read_text(encoding="utf-8") == paint.paint_faster(PAGE)
+
+
+# Quarto 1.10's inline script for a listing with pages, as in all-entries.html.
+LISTING_SCRIPT = """<script>
+
+  window.document.addEventListener("DOMContentLoaded", function (_event) {
+    const listingTargetEl = window.document.querySelector('#listing-all-entries .list');
+    if (!listingTargetEl) {
+      // No listing discovered, do not attach.
+      return;
+    }
+
+    const options = {
+      valueNames: ['listing-date','listing-title'],
+      page: 50,
+    pagination: { item: "<li class='page-item'><a class='page page-link' href='#'></a></li>" },
+      searchColumns: ["listing-title"],
+    };
+
+    window['quarto-listings'] = window['quarto-listings'] || {};
+    window['quarto-listings']['listing-all-entries'] = new List('listing-all-entries', options);
+
+    if (window['quarto-listing-loaded']) {
+      window['quarto-listing-loaded']();
+    }
+  });
+  </script>"""
+
+
+def test_a_listing_starts_on_the_readers_first_move() -> None:
+    page = PAGE.replace("</head>", LISTING_SCRIPT + "\n</head>")
+    out = paint.paint_faster(page)
+    script = out[out.index("const listingTargetEl") : out.index("</script>", out.index("const listingTargetEl"))]
+    # list.js starts only in `start`, which the first move, a fragment or quartoListingStart calls
+    body = script[script.index("var start = function") :]
+    start = body[: body.index("\n    };\n")]
+    assert "new List('listing-all-entries', options)" in start and "quarto-listing-loaded" in start
+    assert script.count("new List(") == 1
+    assert "window.quartoListingStart['listing-all-entries'] = start;" in script
+    assert "if (window.location.hash) {\n      start();" in script
+    for move in ("pointerover", "touchstart", "focusin", "keydown", "hashchange"):
+        assert f"'{move}'" in script
+    # until then, the rows past the first page are hidden as list.js hides them
+    style = "<style>#listing-all-entries:not(.listing-started) .list > :nth-child(n+51) { display: none; }</style>"
+    assert out.count(style) == 1 and out.index(style) < out.index("const listingTargetEl")
+    assert paint.paint_faster(out) == out
+    # a listing without pages hides nothing
+    unpaged = paint.paint_faster(page.replace("      page: 50,\n", ""))
+    assert "<style>#listing" not in unpaged and "var start = function" in unpaged
