@@ -216,15 +216,16 @@ def _start_listings_on_first_move(html: str) -> str:
         body = script.group("body")
         if "new List(" not in body or "listing-started" in body:
             continue
-        new_body = _LISTING_START.sub(lazy, body)
-        if new_body == body:
+        listings = [m.group("id") for m in _LISTING_START.finditer(body)]
+        if not listings:
             continue
+        new_body = _LISTING_START.sub(lazy, body)
         style = ""
         size = _PAGE_SIZE.search(body)
         if size:
             hidden = ", ".join(
-                f"#{m.group('id')}:not(.listing-started) .list > :nth-child(n+{int(size.group(1)) + 1})"
-                for m in _LISTING_START.finditer(body)
+                f"#{listing}:not(.listing-started) .list > :nth-child(n+{int(size.group(1)) + 1})"
+                for listing in listings
             )
             style = f"<style>{hidden} {{ display: none; }}</style>\n"
         out += [html[pos : script.start()], style, script.group(0).replace(body, new_body)]

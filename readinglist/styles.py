@@ -132,8 +132,7 @@ def trim_stylesheets(site: Path, originals: Path) -> list[tuple[str, int, int]]:
     for sheet in sheets:
         original = kept.original(sheet)
         trimmed = trim_css(original.decode("utf-8"), vocabulary).encode("utf-8")
-        if trimmed != sheet.read_bytes():
-            kept.write(sheet, trimmed)
+        kept.write(sheet, trimmed)
         sizes.append((sheet.name, len(original), len(trimmed)))
     return sizes
 
